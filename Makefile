@@ -1,0 +1,52 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+# Use the machine's python3; never download a Python.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3
+export UV_PROJECT_ENVIRONMENT := .venv
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+BIN := .venv/bin
+
+.PHONY: help install install-test demo test test-sqlite test-postgres lint format
+
+help:
+	@echo "make demo   install, migrate, load the demo partnership and serve it on http://127.0.0.1:8000"
+	@echo "make test   install what the tests need and run the whole suite on SQLite and PostgreSQL"
+
+# Bootstrap uv from PyPI when the machine has none.
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --no-dev --inexact
+
+install-test: $(UV)
+	$(UV) sync --frozen
+	scripts/install-system-packages
+
+demo: install
+	$(BIN)/saferhub migrate --noinput
+	$(BIN)/saferhub demo
+	$(BIN)/saferhub runserver 127.0.0.1:8000
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install-test
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install-test
+	@echo "== Test suite on PostgreSQL =="
+	scripts/with-throwaway-postgres $(BIN)/pytest
+
+test: lint test-sqlite test-postgres

@@ -1,0 +1,32 @@
+"""Partnership set-up gaps that a CSP administrator should close."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from saferhub.access import scope
+from saferhub.access.permissions import Action, can
+from saferhub.access.roles import Role
+from saferhub.home.attention import AttentionItem, provider
+from saferhub.partnership.models import Agency, RoleAssignment
+
+
+@provider
+def agencies_without_a_lead(user) -> list[AttentionItem]:
+    """An agency with no active lead cannot submit returns or own actions."""
+    if not can(user, Action.ADMINISTER):
+        return []
+    has_lead = RoleAssignment.objects.filter(
+        user__agency=OuterRef("pk"), user__is_active=True, role=Role.AGENCY_LEAD
+    )
+    leaderless = scope.visible(user, Agency.objects.filter(is_active=True)).filter(
+        ~Exists(has_lead)
+    )
+    return [
+        AttentionItem(
+            title=f"{agency.name} has no agency lead",
+            detail="Nobody can submit its returns or own its actions until a lead is named.",
+            url=reverse("agency", args=[agency.code]),
+            urgency=40,
+        )
+        for agency in leaderless
+    ]

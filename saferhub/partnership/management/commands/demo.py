@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from saferhub.access.roles import Role
+from saferhub.partnership.demo import DEMO_PASSWORD, SIGN_INS, load_demo_partnership
+from saferhub.partnership.models import Agency, User
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo partnership and print its sign-ins."
+
+    def handle(self, *args, **options) -> None:
+        partnership = load_demo_partnership()
+        agencies = Agency.objects.filter(partnership=partnership).count()
+        users = User.objects.filter(agency__partnership=partnership).count()
+        self.stdout.write(
+            f"Demo partnership '{partnership.name}': {agencies} agencies, {users} users.\n"
+        )
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000 with password {DEMO_PASSWORD}:")
+        for person in SIGN_INS:
+            roles = ", ".join(Role(role).label for role in person.roles)
+            self.stdout.write(f"  {person.username:<13} {roles}")

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from saferhub.home.views import home
+from saferhub.partnership import views as partnership
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("sign-in/", partnership.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", partnership.sign_out, name="sign-out"),
+    path("account/", partnership.account, name="account"),
+    path("partnership/", partnership.directory, name="directory"),
+    path("partnership/agencies/<slug:code>/", partnership.agency, name="agency"),
+    # One way in: the admin signs in through saferhub's sign-in page, not its own.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="sign-in", query_string=True),
+        name="admin-sign-in",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "saferhub.errors.forbidden"
+handler404 = "saferhub.errors.not_found"
+handler500 = "saferhub.errors.server_error"
