@@ -56,6 +56,10 @@ def test_every_page_of_an_administrators_journey_is_accessible(page, transaction
 
     page.get_by_role("link", name="Administration").click()
     expect(page.get_by_role("heading", name="Partnership set-up")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Agencies").first.click()
+    expect(page.get_by_role("link", name="Testford Homes")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_the_page_works_on_a_phone_sized_screen(page, transactional_db, world):
