@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "saferhub.access",
     "saferhub.audit",
     "saferhub.home",
+    "saferhub.strategy",
     "saferhub.admin_site.PartnershipAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -195,6 +196,9 @@ EMAIL_FILE_PATH = VAR_DIR / "outbox"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "saferhub <no-reply@localhost>")
+
+# A quarterly return falls due this many days after its quarter ends.
+SAFERHUB_RETURN_DUE_DAYS = env_int("SAFERHUB_RETURN_DUE_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,15 @@ from saferhub.access.roles import Role
 class Action(StrEnum):
     VIEW_PARTNERSHIP = "partnership.view"
     ADMINISTER = "partnership.administer"
+    VIEW_STRATEGY = "strategy.view"
+    EXPORT_MEASURES = "strategy.export"
+    EDIT_STRATEGY = "strategy.edit"
+    EDIT_MEASURES = "strategy.edit_measures"
+    SUBMIT_RETURNS = "strategy.submit_returns"
+    APPROVE_RETURNS = "strategy.approve_returns"
+    MANAGE_ACTIONS = "strategy.manage_actions"
+    UPDATE_OWN_ACTIONS = "strategy.update_own_actions"
+    HOLD_TO_ACCOUNT = "strategy.hold_to_account"
 
     @property
     def description(self) -> str:
@@ -24,19 +33,29 @@ class Action(StrEnum):
 _DESCRIPTIONS = {
     Action.VIEW_PARTNERSHIP: "See the partner agencies, their teams and their leads",
     Action.ADMINISTER: "Set up the partnership: agencies, teams, users and their roles",
+    Action.VIEW_STRATEGY: "Read the strategy, its dashboards, measures and actions",
+    Action.EXPORT_MEASURES: "Export measure tables as CSV or Excel",
+    Action.EDIT_STRATEGY: "Edit the strategy, its priorities, outcomes and alignment",
+    Action.EDIT_MEASURES: "Set up measures and their targets",
+    Action.SUBMIT_RETURNS: "Enter and submit your agency's quarterly returns",
+    Action.APPROVE_RETURNS: "Approve partner returns or send them back",
+    Action.MANAGE_ACTIONS: "Create and edit any agency's actions",
+    Action.UPDATE_OWN_ACTIONS: "Update your agency's actions",
+    Action.HOLD_TO_ACCOUNT: "See every agency's overdue actions and missing returns",
 }
 
 
-_EVERYONE = frozenset({Action.VIEW_PARTNERSHIP})
+_EVERYONE = frozenset({Action.VIEW_PARTNERSHIP, Action.VIEW_STRATEGY, Action.EXPORT_MEASURES})
+_CSP_TEAM = {Action.EDIT_MEASURES, Action.MANAGE_ACTIONS, Action.HOLD_TO_ACCOUNT}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.CSP_ADMIN: _EVERYONE | {Action.ADMINISTER},
-    Role.CSP_ANALYST: _EVERYONE,
-    Role.AGENCY_LEAD: _EVERYONE,
+    Role.CSP_ADMIN: _EVERYONE | _CSP_TEAM | {Action.ADMINISTER, Action.EDIT_STRATEGY},
+    Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS},
+    Role.AGENCY_LEAD: _EVERYONE | {Action.SUBMIT_RETURNS, Action.UPDATE_OWN_ACTIONS},
     Role.MARAC_COORDINATOR: _EVERYONE,
     Role.IDVA: _EVERYONE,
     Role.AGENCY_REP: _EVERYONE,
-    Role.BOARD_MEMBER: _EVERYONE,
+    Role.BOARD_MEMBER: _EVERYONE | {Action.HOLD_TO_ACCOUNT},
 }
 
 
