@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from saferhub.home.views import home
@@ -19,6 +19,7 @@ urlpatterns = [
         name="admin-sign-in",
     ),
     path("admin/", admin.site.urls),
+    path("", include("saferhub.strategy.urls")),
 ]
 
 handler403 = "saferhub.errors.forbidden"
