@@ -9,6 +9,7 @@ export UV_PYTHON := python3
 export UV_PROJECT_ENVIRONMENT := .venv
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 BIN := .venv/bin
+DEMO_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: help install install-test demo test test-sqlite test-postgres lint format
 
@@ -30,8 +31,8 @@ install-test: $(UV)
 
 demo: install
 	$(BIN)/saferhub migrate --noinput
-	$(BIN)/saferhub demo
-	$(BIN)/saferhub runserver 127.0.0.1:8000
+	$(BIN)/saferhub demo --address $(DEMO_ADDRESS)
+	$(BIN)/saferhub runserver $(DEMO_ADDRESS)
 
 lint: install-test
 	$(BIN)/ruff check .

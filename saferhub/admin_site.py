@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 
 from saferhub.access.permissions import Action, can
 
@@ -17,3 +18,15 @@ class PartnershipAdminSite(admin.AdminSite):
 
 class PartnershipAdminConfig(AdminConfig):
     default_site = "saferhub.admin_site.PartnershipAdminSite"
+
+
+def admin_sign_in(request):
+    """Where the admin sends people it will not serve: sign-in for visitors, and a plain
+    403 for signed-in users whose roles do not allow it (sending them to sign in again
+    would loop, since the sign-in page passes signed-in users straight on)."""
+    # Imported here: this module is loaded as an app config, before the models are ready.
+    from django.contrib.auth.views import redirect_to_login
+
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", "/admin/"))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from saferhub.admin_site import admin_sign_in
 from saferhub.home.views import home
 from saferhub.partnership import views as partnership
 
@@ -10,14 +10,11 @@ urlpatterns = [
     path("sign-in/", partnership.SignInView.as_view(), name="sign-in"),
     path("sign-out/", partnership.sign_out, name="sign-out"),
     path("account/", partnership.account, name="account"),
+    path("account/password/", partnership.ChangePasswordView.as_view(), name="change-password"),
     path("partnership/", partnership.directory, name="directory"),
     path("partnership/agencies/<slug:code>/", partnership.agency, name="agency"),
     # One way in: the admin signs in through saferhub's sign-in page, not its own.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="sign-in", query_string=True),
-        name="admin-sign-in",
-    ),
+    path("admin/login/", admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
     path("", include("saferhub.strategy.urls")),
 ]

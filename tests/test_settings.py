@@ -106,3 +106,17 @@ def test_production_starts_with_real_settings(tmp_path):
 def test_a_malformed_database_url_is_named(tmp_path):
     result = _load_settings(tmp_path, DATABASE_URL="mysql://u@localhost/db")
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+
+
+def test_the_saferhub_command_reports_a_bad_setting_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SAFERHUB_VAR_DIR=str(tmp_path), DEBUG="perhaps")
+    result = subprocess.run(
+        [sys.executable, "-m", "saferhub.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip() == "saferhub: DEBUG='perhaps' is not a boolean: use true or false."

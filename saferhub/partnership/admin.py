@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 
 from saferhub.partnership.models import Agency, Partnership, RoleAssignment, Team, User, Ward
+
+# saferhub's roles (access.roles) replace Django's groups; showing both would confuse.
+admin.site.unregister(Group)
 
 
 @admin.register(Partnership)

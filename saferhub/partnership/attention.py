@@ -24,8 +24,9 @@ def agencies_without_a_lead(user) -> list[AttentionItem]:
     return [
         AttentionItem(
             title=f"{agency.name} has no agency lead",
-            detail="Nobody can submit its returns or own its actions until a lead is named.",
-            url=reverse("agency", args=[agency.code]),
+            detail="Nobody can submit its quarterly returns until a lead is named: give one "
+            "of its users the agency lead role.",
+            url=reverse("admin:partnership_user_changelist") + f"?agency__id__exact={agency.id}",
             urgency=40,
         )
         for agency in leaderless

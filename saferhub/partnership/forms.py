@@ -1,4 +1,4 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class SignInForm(AuthenticationForm):
@@ -25,3 +25,14 @@ class SignInForm(AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.update({"class": "govuk-input govuk-!-width-one-half"})
+            field.widget.attrs.pop("autofocus", None)
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

@@ -1,6 +1,7 @@
 """The partnership: its agencies, their teams, the wards it covers, and its users."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from saferhub.access.roles import Role
@@ -92,6 +93,11 @@ class User(AbstractUser):
         Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
     )
     job_title = models.CharField(max_length=120, blank=True)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.team_id and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": "Choose a team of the user's own agency."})
 
     @property
     def role_codes(self) -> frozenset[str]:

@@ -50,6 +50,15 @@ def test_every_page_of_an_administrators_journey_is_accessible(page, transaction
     expect(page.get_by_text("CSP administrator")).to_be_visible()
     assert_accessible(page)
 
+    page.get_by_role("link", name="Change your password").click()
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your current password")
+    assert_accessible(page)
+
+    page.goto("/sign-out/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign out of saferhub?")
+    assert_accessible(page)
+
     page.goto("/partnership/agencies/no-such-agency/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert_accessible(page)

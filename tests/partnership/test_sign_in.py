@@ -59,7 +59,9 @@ def test_a_disabled_user_cannot_sign_in(client, world):
 
 def test_sign_out_needs_a_post_and_ends_the_session(client, world):
     client.force_login(world.police_officer)
-    assert client.get("/sign-out/").status_code == 405
+    page = client.get("/sign-out/")
+    assert page.status_code == 200 and b"Sign out of saferhub?" in page.content
+    assert client.get("/").status_code == 200  # a GET alone signs nobody out
     response = client.post("/sign-out/")
     assert response["Location"] == "/sign-in/"
     assert client.get("/")["Location"].startswith("/sign-in/")
@@ -70,3 +72,29 @@ def test_passwords_are_hashed_with_argon2_outside_the_tests():
     from saferhub import settings as saferhub_settings
 
     assert saferhub_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_user_changes_their_own_password(client, world):
+    client.force_login(world.police_officer)
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-passphrase",
+            "new_password2": "a-brand-new-passphrase",
+        },
+    )
+    assert response["Location"] == "/account/"
+    world.police_officer.refresh_from_db()
+    assert world.police_officer.check_password("a-brand-new-passphrase")
+    assert client.get("/").status_code == 200  # still signed in
+    assert AuditEvent.objects.filter(verb="user.password_changed").exists()
+
+
+def test_a_wrong_current_password_is_named(client, world):
+    client.force_login(world.police_officer)
+    response = client.post(
+        "/account/password/", {"old_password": "nope", "new_password1": "x", "new_password2": "y"}
+    )
+    assert b"There is a problem" in response.content
+    assert b"#id_old_password" in response.content

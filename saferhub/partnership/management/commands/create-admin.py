@@ -32,7 +32,11 @@ class Command(BaseCommand):
             raise CommandError(f"A user named {options['username']!r} already exists.")
         # For scripted installs the password may come from the environment, never argv
         # (which other users of the machine can read).
-        password = os.environ.get("SAFERHUB_NEW_PASSWORD") or getpass.getpass("Password: ")
+        password = os.environ.get("SAFERHUB_NEW_PASSWORD")
+        if not password:
+            password = getpass.getpass("Password: ")
+            if getpass.getpass("Password again: ") != password:
+                raise CommandError("The two passwords differ: nothing was created.")
         user = User(
             username=options["username"],
             first_name=options["first_name"],

@@ -8,6 +8,11 @@ from saferhub.partnership.models import Agency, User
 class Command(BaseCommand):
     help = "Load (or refresh) the demo partnership and print its sign-ins."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where the demo will be served."
+        )
+
     def handle(self, *args, **options) -> None:
         partnership = load_demo_partnership()
         agencies = Agency.objects.filter(partnership=partnership).count()
@@ -15,7 +20,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo partnership '{partnership.name}': {agencies} agencies, {users} users.\n"
         )
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000 with password {DEMO_PASSWORD}:")
+        address = options["address"]
+        self.stdout.write(f"Sign in at http://{address} with password {DEMO_PASSWORD}:")
         for person in SIGN_INS:
             roles = ", ".join(Role(role).label for role in person.roles)
             self.stdout.write(f"  {person.username:<13} {roles}")
