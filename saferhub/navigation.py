@@ -1,4 +1,5 @@
-"""The service navigation: each entry shows only to users whose roles allow it."""
+"""The service navigation, and `may`: the actions the user's roles allow, for templates
+to show a link or button only to those who can use it (views still check)."""
 
 from django.urls import reverse
 
@@ -8,6 +9,29 @@ from saferhub.access.permissions import Action, actions_for
 # and the URL-name prefixes that count as "inside" the section.
 SECTIONS = [
     ("Home", "home", None, ("home",)),
+    (
+        "Strategy",
+        "strategies",
+        Action.VIEW_STRATEGY,
+        (
+            "strategies",
+            "overview",
+            "priority",
+            "measure",
+            "returns",
+            "return",
+            "return-agency",
+            "returns-upload",
+            "approvals",
+            "actions",
+            "action",
+            "action-create",
+            "accountability",
+            "measure-create",
+            "measure-edit",
+            "measure-targets",
+        ),
+    ),
     ("Partnership", "directory", Action.VIEW_PARTNERSHIP, ("directory", "agency")),
     ("Your account", "account", None, ("account",)),
     ("Administration", "admin:index", Action.ADMINISTER, ()),
@@ -17,7 +41,7 @@ SECTIONS = [
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], "may": frozenset()}
     allowed = actions_for(user)
     current = request.resolver_match.url_name if request.resolver_match else None
     return {
@@ -25,5 +49,6 @@ def navigation(request) -> dict:
             {"label": label, "url": reverse(name), "active": current in section}
             for label, name, needs, section in SECTIONS
             if needs is None or needs in allowed
-        ]
+        ],
+        "may": frozenset(action.value for action in allowed),
     }

@@ -196,9 +196,13 @@ EMAIL_FILE_PATH = VAR_DIR / "outbox"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "saferhub <no-reply@localhost>")
+# Where saferhub is served, for the links in e-mails (no trailing slash).
+SAFERHUB_BASE_URL = env_str("SAFERHUB_BASE_URL", "http://127.0.0.1:8000")
 
 # A quarterly return falls due this many days after its quarter ends.
 SAFERHUB_RETURN_DUE_DAYS = env_int("SAFERHUB_RETURN_DUE_DAYS", 30)
+# The largest spreadsheet of figures accepted in one upload (10 MiB).
+SAFERHUB_UPLOAD_MAX_BYTES = env_int("SAFERHUB_UPLOAD_MAX_BYTES", 10_485_760)
 
 LOGGING = {
     "version": 1,

@@ -20,9 +20,7 @@ def priority_for(user, strategy: Strategy, number: int) -> Priority:
 def measure_for(user, strategy: Strategy, code: str) -> Measure:
     return scope.get_visible_or_404(
         user,
-        Measure.objects.select_related(
-            "priority", "reporting_agency", "numerator", "denominator"
-        ),
+        Measure.objects.select_related("priority", "reporting_agency", "numerator", "denominator"),
         strategy=strategy,
         code=code,
     )

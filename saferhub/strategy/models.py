@@ -1,5 +1,7 @@
 """The partnership's strategy: priorities, measures with targets, partner returns and actions."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -205,6 +207,19 @@ class Measure(models.Model):
 
     def period(self, code: str) -> Period:
         return Period.parse(code, self.period_type)
+
+    def figure_problem(self, value: Decimal) -> str | None:
+        """Why a figure cannot be right for this measure's unit ("is below 0: ..."), or None.
+        The return form and the upload both check figures here."""
+        unit = self.Unit(self.unit)
+        if value < 0 and unit != self.Unit.MONEY:
+            kind = unit.label.lower()
+            return f"is below 0: {self.code} is a {kind} figure, which cannot be negative"
+        if unit == self.Unit.PERCENTAGE and value > 100:
+            return f"is over 100: {self.code} is a percentage (0 to 100)"
+        if unit == self.Unit.COUNT and value != value.to_integral_value():
+            return f"is not a whole number: {self.code} is a count"
+        return None
 
     def period_of(self, day) -> Period:
         return Period.containing(day, self.period_type)

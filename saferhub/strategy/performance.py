@@ -5,6 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from saferhub.strategy.models import Measure
+from saferhub.strategy.numbers import shown
 
 
 class Rag(StrEnum):
@@ -39,14 +40,14 @@ def rate(measure: Measure, value: Decimal | None, target: Decimal | None) -> Rat
     margin = abs(target) * tolerance / 100
     if measure.direction == Measure.Direction.UP:
         rule = (
-            f"Higher is better. Green at {target:,} or more; amber from {target - margin:,} "
-            f"({tolerance}% below target); red below that."
+            f"Higher is better. Green at {shown(target)} or more; amber from "
+            f"{shown(target - margin)} ({shown(tolerance)}% below target); red below that."
         )
         rag = Rag.GREEN if value >= target else Rag.AMBER if value >= target - margin else Rag.RED
     else:
         rule = (
-            f"Lower is better. Green at {target:,} or less; amber up to {target + margin:,} "
-            f"({tolerance}% above target); red above that."
+            f"Lower is better. Green at {shown(target)} or less; amber up to "
+            f"{shown(target + margin)} ({shown(tolerance)}% above target); red above that."
         )
         rag = Rag.GREEN if value <= target else Rag.AMBER if value <= target + margin else Rag.RED
     return Rating(rag, rule)

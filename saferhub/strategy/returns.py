@@ -119,53 +119,117 @@ def _bump_version(partner_return: PartnerReturn, expected_version: int, **change
         version=F("version") + 1, **changes
     )
     if not updated:
-        raise StaleReturn(
-            "Someone else changed this return while you were working on it. "
-            "Your changes have not been saved: the page now shows the latest figures."
-        )
+        raise _stale(partner_return)
     partner_return.refresh_from_db()
 
 
-@transaction.atomic
+def _stale(partner_return: PartnerReturn) -> StaleReturn:
+    return StaleReturn(
+        f"Someone else changed {partner_return.agency.name}'s return for "
+        f"{partner_return.quarter.label} while you were working on it, so nothing has been saved."
+    )
+
+
+Figures = dict[str, tuple[Decimal, str]]  # OwedFigure.key -> (value, comment)
+_BATCH = 2000
+
+
 def save_figures(
     partner_return: PartnerReturn,
     user,
-    figures: dict[str, tuple[Decimal, str]],
+    figures: Figures,
     expected_version: int,
     entry: str = MeasureValue.Entry.FORM,
 ) -> int:
-    """Store each figure (by OwedFigure.key) as a new revision where it differs from the
-    current one. Returns how many changed; an unchanged figure adds nothing."""
+    """Store each figure as a new revision where it differs from the current one.
+    Returns how many changed; an unchanged figure adds nothing."""
     if partner_return.status not in EDITABLE:
         raise ReturnError(
             f"This return is {partner_return.get_status_display().lower()}: it cannot be changed."
         )
-    current = current_values(partner_return)
-    changed = 0
-    for key, (value, comment) in figures.items():
-        measure_id, start = key.split(":")
-        existing = current.get(key)
-        if existing and existing.value == value and existing.comment == comment:
-            continue
-        revision = 1
-        if existing:
-            existing.is_current = False
-            existing.save(update_fields=["is_current"])
-            revision = existing.revision + 1
-        MeasureValue.objects.create(
-            measure_id=int(measure_id),
-            period_start=date.fromisoformat(start),
-            value=value,
-            comment=comment,
-            revision=revision,
-            partner_return=partner_return,
-            entry=entry,
-            entered_by=user,
+    changed = save_many(user, [(partner_return, figures, expected_version)], entry)
+    partner_return.refresh_from_db()
+    return changed[partner_return.id]
+
+
+@transaction.atomic
+def save_many(
+    user, batches: list[tuple[PartnerReturn, Figures, int]], entry: str
+) -> dict[int, int]:
+    """Save figures into several returns at once, all or nothing; changed count by return id.
+
+    Each return is locked and must still be at the version its figures were read at
+    (else StaleReturn). A changed figure becomes a new current revision and the old one
+    stays, no longer current; a return that is not editable may not change (ReturnError);
+    each changed return goes up one version and gets one audit record. A fixed number of
+    queries whatever the number of figures.
+    """
+    ids = [partner_return.id for partner_return, _, _ in batches]
+    locked = {
+        r.id: r
+        for r in PartnerReturn.objects.select_for_update()
+        .select_related("agency")
+        .filter(id__in=ids)
+        .order_by("id")
+    }
+    for partner_return, _, expected_version in batches:
+        if locked[partner_return.id].version != expected_version:
+            raise _stale(locked[partner_return.id])
+    # A measure's figure for a period always lives in the same return, so the
+    # current figures are found by return.
+    current = {
+        (v.partner_return_id, f"{v.measure_id}:{v.period_start.isoformat()}"): v
+        for v in MeasureValue.objects.filter(partner_return_id__in=ids, is_current=True).only(
+            "id", "partner_return_id", "measure_id", "period_start", "value", "comment", "revision"
         )
-        changed += 1
-    if changed:
-        _bump_version(partner_return, expected_version)
-        record(user, "return.figures_saved", partner_return, changed=changed, entry=entry)
+    }
+    superseded: list[int] = []
+    new_values: list[MeasureValue] = []
+    changed: dict[int, int] = {}
+    for partner_return, figures, _ in batches:
+        the_return = locked[partner_return.id]
+        changed[the_return.id] = 0
+        for key, (value, comment) in figures.items():
+            existing = current.get((the_return.id, key))
+            if existing and existing.value == value and existing.comment == comment:
+                continue
+            if the_return.status not in EDITABLE:
+                raise ReturnError(
+                    f"{the_return.agency.name}'s return for {the_return.quarter.label} is "
+                    f"{the_return.get_status_display().lower()}: it cannot be changed."
+                )
+            measure_id, start = key.split(":")
+            if existing:
+                superseded.append(existing.id)
+            new_values.append(
+                MeasureValue(
+                    measure_id=int(measure_id),
+                    period_start=date.fromisoformat(start),
+                    value=value,
+                    comment=comment,
+                    revision=existing.revision + 1 if existing else 1,
+                    partner_return=the_return,
+                    entry=entry,
+                    entered_by=user,
+                )
+            )
+            changed[the_return.id] += 1
+    # The old figure stops being current before the new one is written: one current
+    # figure per measure and period is a database constraint.
+    for first in range(0, len(superseded), _BATCH):
+        MeasureValue.objects.filter(id__in=superseded[first : first + _BATCH]).update(
+            is_current=False
+        )
+    MeasureValue.objects.bulk_create(new_values, batch_size=_BATCH)
+    bumped = [return_id for return_id, count in changed.items() if count]
+    for first in range(0, len(bumped), _BATCH):
+        PartnerReturn.objects.filter(id__in=bumped[first : first + _BATCH]).update(
+            version=F("version") + 1
+        )
+    for return_id in bumped:
+        record(
+            user, "return.figures_saved", locked[return_id], changed=changed[return_id], entry=entry
+        )
     return changed
 
 

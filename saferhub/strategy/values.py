@@ -42,7 +42,12 @@ def series(
     A fixed number of queries whatever the number of measures: one for submitted
     values, one for targets, plus whatever each derived source runs.
     """
-    periods = {m.id: periods_in(m, first_day, last_day) for m in measures}
+    # Every measure of a period type has the same periods: work them out once per type.
+    by_type: dict[str, list[Period]] = {}
+    for m in measures:
+        if m.period_type not in by_type:
+            by_type[m.period_type] = periods_in(m, first_day, last_day)
+    periods = {m.id: by_type[m.period_type] for m in measures}
     inputs = {m.id: m for m in measures}
     for m in measures:
         if m.source == Measure.Source.FORMULA:
@@ -53,15 +58,19 @@ def series(
     submitted_ids = [i for i, m in inputs.items() if m.source == Measure.Source.SUBMITTED]
     earliest = min((p[0].start for p in periods.values() if p), default=first_day)
     raw: dict[int, Series] = defaultdict(dict)
-    rows = scope.visible(
-        user,
-        MeasureValue.objects.filter(
-            measure_id__in=submitted_ids,
-            is_current=True,
-            period_start__gte=earliest,
-            period_start__lte=last_day,
-        ),
-    ).values_list("measure_id", "period_start", "value")
+    rows = (
+        scope.visible(
+            user,
+            MeasureValue.objects.filter(
+                measure_id__in=submitted_ids,
+                is_current=True,
+                period_start__gte=earliest,
+                period_start__lte=last_day,
+            ),
+        )
+        .order_by()
+        .values_list("measure_id", "period_start", "value")
+    )  # no Meta ordering joins
     for measure_id, start, value in rows:
         raw[measure_id][Period(start, inputs[measure_id].period_type)] = value
 
@@ -71,11 +80,15 @@ def series(
             raw[measure.id] = source.function(measure, periods[measure.id]) if source else {}
 
     targets: dict[int, dict[Period, Decimal]] = defaultdict(dict)
-    for measure_id, start, value in Target.objects.filter(
-        measure_id__in=[m.id for m in measures],
-        period_start__gte=earliest,
-        period_start__lte=last_day,
-    ).values_list("measure_id", "period_start", "value"):
+    for measure_id, start, value in (
+        Target.objects.filter(
+            measure_id__in=[m.id for m in measures],
+            period_start__gte=earliest,
+            period_start__lte=last_day,
+        )
+        .order_by()
+        .values_list("measure_id", "period_start", "value")
+    ):
         targets[measure_id][Period(start, inputs[measure_id].period_type)] = value
 
     result = {}

@@ -96,7 +96,7 @@ def test_saving_the_same_figures_again_changes_nothing(plan, world):
 def test_a_stale_save_is_refused_and_nothing_is_lost(plan, world):
     ret, key = _fill(plan, world)
     stale = ret.version - 1
-    with pytest.raises(returns.StaleReturn, match="Someone else changed"):
+    with pytest.raises(returns.StaleReturn, match="Someone else changed Testford Police"):
         returns.save_figures(ret, world.police_lead, {key: (D(1), "")}, stale)
     assert MeasureValue.objects.get(is_current=True, measure=plan.incidents).value == D(420)
 

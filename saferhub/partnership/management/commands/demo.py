@@ -18,8 +18,14 @@ class Command(BaseCommand):
         agencies = Agency.objects.filter(partnership=partnership).count()
         users = User.objects.filter(agency__partnership=partnership).count()
         self.stdout.write(
-            f"Demo partnership '{partnership.name}': {agencies} agencies, {users} users.\n"
+            f"Demo partnership '{partnership.name}': {agencies} agencies, {users} users."
         )
+        # Imported here: the strategy app builds on the partnership, not the other way round.
+        from saferhub.strategy.demo import describe, load_demo_strategy
+
+        for strategy, loaded in load_demo_strategy(partnership):
+            self.stdout.write(describe(strategy, loaded))
+        self.stdout.write("")
         address = options["address"]
         self.stdout.write(f"Sign in at http://{address} with password {DEMO_PASSWORD}:")
         for person in SIGN_INS:
