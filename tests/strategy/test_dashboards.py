@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.urls import resolve
 
-from saferhub.strategy import charts, dashboards
+from saferhub.strategy import charts, dashboards, measure_report
 from saferhub.strategy.models import (
     Action,
     ExternalObjective,
@@ -431,12 +431,12 @@ def test_nice_ticks(low, high, whole, expected):
 
 
 def test_figures_are_written_with_their_units():
-    assert dashboards.format_value(Measure.Unit.COUNT, D("1234.00")) == "1,234"
-    assert dashboards.format_value(Measure.Unit.PERCENTAGE, D("12.50")) == "12.50%"
-    assert dashboards.format_value(Measure.Unit.MONEY, D("-1200")) == "-£1,200"
-    assert dashboards.format_value(Measure.Unit.RATE_PER_1000, D("4.2")) == "4.20 per 1,000"
-    assert dashboards.format_value(Measure.Unit.DAYS, D(1)) == "1 day"
-    assert dashboards.format_value(Measure.Unit.DAYS, None) == ""
+    assert measure_report.format_value(Measure.Unit.COUNT, D("1234.00")) == "1,234"
+    assert measure_report.format_value(Measure.Unit.PERCENTAGE, D("12.50")) == "12.50%"
+    assert measure_report.format_value(Measure.Unit.MONEY, D("-1200")) == "-£1,200"
+    assert measure_report.format_value(Measure.Unit.RATE_PER_1000, D("4.2")) == "4.20 per 1,000"
+    assert measure_report.format_value(Measure.Unit.DAYS, D(1)) == "1 day"
+    assert measure_report.format_value(Measure.Unit.DAYS, None) == ""
 
 
 def test_a_figure_entered_by_hand_shows_where_the_user_may_see_it(client, plan, world):
