@@ -25,25 +25,15 @@ one request. Exit status 0 unless the script itself fails: the suite decides
 what a slow figure means.
 """
 
-import os
-import platform
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferhub.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+import harness  # first: sets Django up for the imports below
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 TARGET_MS = 150.0
 RUNS = 20
@@ -232,17 +222,6 @@ def _queries(client: Client, url: str) -> int:
     return len(captured)
 
 
-def _database() -> str:
-    if connection.vendor != "postgresql":
-        return connection.vendor
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        size = cursor.fetchone()[0]
-    return f"PostgreSQL {version} (database {size})"
-
-
 def main() -> None:
     from saferhub.strategy.models import Action, Measure, MeasureValue, PartnerReturn, Target
 
@@ -278,12 +257,8 @@ def main() -> None:
         f"{PartnerReturn.objects.count():,} returns, {Action.objects.count()} actions, "
         f"{AGENCIES} agencies, {PRIORITIES} priorities; built in {built:.1f} s"
     )
-    print(f"Database: {_database()}")
-    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
-    print(
-        f"Machine: {os.cpu_count()} CPUs, {platform.machine()}, Python "
-        f"{platform.python_version()}, Django {django.get_version()}; load average {load}"
-    )
+    print(f"Database: {harness.database()}")
+    print(f"Machine: {harness.machine()}")
     print(f"Median of {RUNS} after {WARM_UPS} warm-ups, signed in as a board member.")
     print()
     header = (
@@ -302,9 +277,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with harness.throwaway_database():
         main()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -15,26 +15,17 @@ floor: Python's csv module reading the same file. (DuckDB, a faster floor, is no
 installed.)
 """
 
-import os
+import csv
+import io
 import random
 import statistics
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferhub.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-import csv  # noqa: E402
-import io  # noqa: E402
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+import harness  # first: sets Django up for the imports below
+from django.db import connection
+from django.test.utils import setup_test_environment
 
 TARGET_SECONDS = 5.0
 RUNS = 3
@@ -177,12 +168,12 @@ def main() -> None:
         ("~1,000 figures revised, the rest the same", timed(some_changed, setup=loaded)),
         ("reference: per-return save_figures", timed(through_save_figures)),
     ]
-    version = connection.pg_version if connection.vendor == "postgresql" else 0
-    database = f"PostgreSQL {version // 10000}.{version % 100}" if version else connection.vendor
+    database = harness.database()
     print(
         f"\n{rows:,} rows, {len(data) / 1024:.0f} KiB CSV, {AGENCIES} agencies, "
         f"{AGENCIES * MEASURES_PER_AGENCY} measures; median of {RUNS} runs on {database}"
     )
+    print(f"Machine: {harness.machine()}")
     print(f"parse floor (Python csv module, same file): {floor:.3f} s  (DuckDB is not installed)")
     print()
     header = f"{'case':<42} {'median s':>9} {'target s':>9} {'x floor':>8} {'verdict':>8}"
@@ -198,9 +189,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with harness.throwaway_database():
         main()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
