@@ -1,5 +1,6 @@
 import pytest
 
+from tests.strategy.plan import Plan, build_plan
 from tests.world import World, build_world
 
 
@@ -12,3 +13,9 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def plan(world) -> Plan:
+    """A small strategy on top of the world (tests/strategy/plan.py)."""
+    return build_plan(world)

@@ -1,6 +1,10 @@
 """What the strategy dashboards show: the strategies, a strategy's executive overview,
 a priority page and a measure page, each built for one user as of one day.
 
+Dashboards show published figures only: those of approved returns, the same for every
+reader (a figure waiting for approval is seen on its return's page, by its agency and
+the CSP team).
+
 Figures are read only through values.series (so another agency's unapproved
 figures never show), for all of a page's measures at once (the overview makes two
 calls: a year for every measure, two for the headline ones); priorities, outcomes,
@@ -169,13 +173,16 @@ def overview(user, strategy: Strategy, as_of: date) -> Overview:
     # their trend, so for them a year more, for the same period last year. (The other
     # measures' latest points have no last year's figure: the overview shows no trend
     # for them.)
-    data = series(user, [m for m in measures if not m.is_headline], since, last_day)
+    data = series(
+        user, [m for m in measures if not m.is_headline], since, last_day, approved_only=True
+    )
     data.update(
         series(
             user,
             [m for m in measures if m.is_headline],
             window_start(last_day, LATEST_YEARS + 1),
             last_day,
+            approved_only=True,
         )
     )
     reports: dict[int, list[MeasureReport]] = {priority.id: [] for priority in priorities}
@@ -269,7 +276,7 @@ def priority_page(user, strategy: Strategy, priority: Priority, as_of: date) -> 
         .order_by("-is_headline", "code")
     )
     # The latest figure is at most a year old, so its same period last year is charted too.
-    data = series(user, measures, window_start(last_day, CHART_YEARS), last_day)
+    data = series(user, measures, window_start(last_day, CHART_YEARS), last_day, approved_only=True)
     reports = [
         report_on(
             measure,
@@ -350,7 +357,7 @@ def measure_page(user, strategy: Strategy, measure: Measure, as_of: date) -> Mea
     # From a year before the strategy, for the first year's comparison, to its end, for
     # the targets ahead.
     first_day = window_start(strategy.starts_on, 1)
-    data = series(user, [measure], first_day, strategy.ends_on)[measure.id]
+    data = series(user, [measure], first_day, strategy.ends_on, approved_only=True)[measure.id]
     first = measure.period_of(strategy.starts_on)
     shown = [p for p in data.periods if p >= first and p.end <= last_day]
     report = MeasureReport(

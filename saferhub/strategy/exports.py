@@ -55,7 +55,9 @@ def _status(measure: Measure, value: Decimal | None, target: Decimal | None) -> 
 def measure_table(user, measure: Measure, today: date) -> Table:
     """Every period of the strategy: the figure, its target and how it is doing."""
     strategy = measure.strategy
-    data = series(user, [measure], strategy.starts_on, strategy.ends_on)[measure.id]
+    data = series(user, [measure], strategy.starts_on, strategy.ends_on, approved_only=True)[
+        measure.id
+    ]
     rows: list[list[Cell]] = []
     for period in data.periods:
         value = data.values.get(period)
@@ -81,7 +83,7 @@ def priority_table(user, priority: Priority, today: date) -> Table:
     )
     # From a year before the strategy, for the trend of its first year.
     year_earlier = strategy.starts_on - timedelta(days=366)
-    data = series(user, measures, year_earlier, strategy.ends_on)
+    data = series(user, measures, year_earlier, strategy.ends_on, approved_only=True)
     rows: list[list[Cell]] = []
     for measure in measures:
         found = data[measure.id]

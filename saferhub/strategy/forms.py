@@ -6,7 +6,25 @@ from django import forms
 
 from saferhub.strategy import derived
 from saferhub.strategy.models import Action, Measure, Priority
+from saferhub.strategy.numbers import parse_number, plain
 from saferhub.strategy.returns import OwedFigure
+
+
+class FigureField(forms.CharField):
+    """A figure as people type it: "1,702", "48.5", "45%" or "£1,200" all read."""
+
+    def __init__(self, *, label: str, **kwargs) -> None:
+        super().__init__(label=label, **kwargs)
+        self.error_messages["invalid"] = f"Enter {label} as a number, like 1,234 or 12.5"
+
+    def to_python(self, value):
+        text = super().to_python(value).strip().rstrip("%").lstrip("£")
+        if not text:
+            return None
+        number = parse_number(text)
+        if number is None or not number.is_finite() or abs(number) >= Decimal(10) ** 12:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number.quantize(Decimal("0.01"))
 
 
 class ReturnForm(forms.Form):
@@ -20,16 +38,10 @@ class ReturnForm(forms.Form):
         for figure in owed:
             suffix = f"{figure.measure.id}_{figure.period.start:%Y%m%d}"
             label = f"{figure.measure.name}, {figure.period.label}"
-            self.fields[f"value_{suffix}"] = forms.DecimalField(
+            self.fields[f"value_{suffix}"] = FigureField(
                 label=label,
                 required=False,
-                max_digits=14,
-                decimal_places=2,
                 help_text=f"{figure.measure.get_unit_display()}. {figure.measure.definition}",
-                error_messages={
-                    "invalid": f"Enter {label} as a number, like 1234 or 12.5",
-                    "max_decimal_places": f"Enter {label} with no more than 2 decimal places",
-                },
                 widget=forms.TextInput(
                     attrs={
                         "class": "govuk-input govuk-input--width-10",
@@ -56,7 +68,7 @@ class ReturnForm(forms.Form):
         for figure, value_field, _ in self.rows():
             value = cleaned.get(value_field.name)
             if value is not None and (problem := figure.measure.figure_problem(value)):
-                self.add_error(value_field.name, f"{value_field.label}: {value} {problem}")
+                self.add_error(value_field.name, f"{value_field.label}: {plain(value)} {problem}")
         return cleaned
 
     def figures(self) -> dict[str, tuple[Decimal, str]]:
@@ -102,6 +114,10 @@ class _GovukModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            label = str(field.label or "").lower()
+            verb = "Choose" if isinstance(field.widget, forms.Select) else "Enter"
+            field.error_messages["required"] = f"{verb} the {label}"
+            field.error_messages["invalid_choice"] = f"Choose one of the {label} offered"
             widget = field.widget
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("class", "govuk-textarea")
@@ -129,6 +145,9 @@ class ActionForm(_GovukModelForm):
         self.fields["priority"].queryset = Priority.objects.filter(strategy=strategy)
         self.fields["owning_agency"].queryset = agencies
         self.fields["owner"].queryset = officers
+        self.fields["owner"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.agency.name})" if user.agency else user.get_full_name()
+        )
         self.fields["due_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
 
     def clean(self):
@@ -191,10 +210,11 @@ class MeasureForm(_GovukModelForm):
         )
 
     def clean_code(self):
-        code = self.cleaned_data["code"]
+        # Codes are typed in uploads, where case is ignored: keep them lower case.
+        code = self.cleaned_data["code"].lower()
         if code == "new":  # measures/new/ is the set-up page's address
             raise forms.ValidationError("The code 'new' is reserved: choose another")
-        clash = Measure.objects.filter(strategy=self.strategy, code=code)
+        clash = Measure.objects.filter(strategy=self.strategy, code__iexact=code)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():

@@ -169,6 +169,10 @@ class Measure(models.Model):
             models.UniqueConstraint(fields=["strategy", "code"], name="measure_code_unique"),
             models.CheckConstraint(
                 name="measure_source_fields",
+                violation_error_message=(
+                    "Fill in what the way the measure is obtained needs: a formula needs a "
+                    "numerator, a denominator and a factor; a derived measure needs its source."
+                ),
                 condition=(
                     Q(source="submitted", numerator=None, denominator=None, derived_key="")
                     | Q(

@@ -131,6 +131,26 @@ def _stale(partner_return: PartnerReturn) -> StaleReturn:
 
 
 Figures = dict[str, tuple[Decimal, str]]  # OwedFigure.key -> (value, comment)
+
+
+def _refuse_unfinished_periods(keys: list[str]) -> None:
+    """A figure is for a period that has ended: nothing can be reported for the future."""
+    today = date.today()
+    types = dict(
+        Measure.objects.filter(id__in={int(key.split(":")[0]) for key in keys}).values_list(
+            "id", "period_type"
+        )
+    )
+    for key in keys:
+        measure_id, start = key.split(":")
+        period = Period(date.fromisoformat(start), types[int(measure_id)])
+        if period.end >= today:
+            raise ReturnError(
+                f"{period.label} has not ended yet: its figures can be given from "
+                f"{period.end + timedelta(days=1):%-d %B %Y}."
+            )
+
+
 _BATCH = 2000
 
 
@@ -164,6 +184,7 @@ def save_many(
     each changed return goes up one version and gets one audit record. A fixed number of
     queries whatever the number of figures.
     """
+    _refuse_unfinished_periods([key for _, figures, _ in batches for key in figures])
     ids = [partner_return.id for partner_return, _, _ in batches]
     locked = {
         r.id: r
@@ -292,7 +313,8 @@ def send_back(partner_return: PartnerReturn, user, reason: str, expected_version
 
 
 def overdue_returns(strategy: Strategy, today: date) -> list[tuple[Agency, Period]]:
-    """(agency, quarter) for every return past its due date and not yet submitted.
+    """(agency, quarter) for every return past its due date and not in: never submitted,
+    or sent back after coming in late.
 
     Three queries whatever the number of agencies and quarters.
     """
@@ -301,11 +323,17 @@ def overdue_returns(strategy: Strategy, today: date) -> list[tuple[Agency, Perio
     ]
     if not quarters:
         return []
-    done = set(
-        PartnerReturn.objects.filter(
-            strategy=strategy, status__in=[Status.SUBMITTED, Status.APPROVED]
-        ).values_list("agency_id", "quarter_start")
-    )
+    # A return sent back or reopened after it came in on time is waiting on a change,
+    # shown as "sent back", not as overdue; one that came in late and went back is still late.
+    done = set()
+    for agency_id, start, status, submitted_at in PartnerReturn.objects.filter(
+        strategy=strategy
+    ).values_list("agency_id", "quarter_start", "status", "submitted_at"):
+        on_time = submitted_at and submitted_at.date() <= due_date(
+            Period(start, PeriodType.QUARTERLY)
+        )
+        if status in (Status.SUBMITTED, Status.APPROVED) or on_time:
+            done.add((agency_id, start))
     return [
         (agency, quarter)
         for agency, period_types in agencies_owing(strategy).items()

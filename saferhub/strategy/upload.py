@@ -38,7 +38,7 @@ Decisions, shown to users on the upload page:
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -267,6 +267,16 @@ def validate(strategy: Strategy, user, rows: list[Row]) -> tuple[ValidatedUpload
                         )
                     )
                     period = None
+                elif period.end >= date.today():
+                    problems.append(
+                        Problem(
+                            row.number,
+                            "period",
+                            f"{period.code} has not ended yet: its figure can be given from "
+                            f"{period.end + timedelta(days=1):%-d %B %Y}",
+                        )
+                    )
+                    period = None
         # Value and comment
         comment = row.comment.strip()
         blank = row.value == "" or (isinstance(row.value, str) and not row.value.strip())
@@ -478,7 +488,7 @@ def template_rows(user, strategy: Strategy, today: date) -> list[list[str]]:
     }
     lines = [list(COLUMNS)]
     for quarter in returns.quarters_of(strategy):
-        if quarter.start > today or quarter.start < strategy.starts_on:
+        if quarter.end >= today or quarter.start < strategy.starts_on:
             continue
         for agency in agencies:
             for owed in returns.owed_figures(strategy, agency, quarter):

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from saferhub.access import scope
 from saferhub.strategy import derived
-from saferhub.strategy.models import Measure, MeasureValue, Target
+from saferhub.strategy.models import Measure, MeasureValue, PartnerReturn, Target
 from saferhub.strategy.periods import Period
 
 Series = dict[Period, Decimal | None]
@@ -35,13 +35,25 @@ def periods_in(measure: Measure, first_day: date, last_day: date) -> list[Period
 
 
 def series(
-    user, measures: list[Measure], first_day: date, last_day: date
+    user,
+    measures: list[Measure],
+    first_day: date,
+    last_day: date,
+    *,
+    approved_only: bool = False,
 ) -> dict[int, MeasureData]:
     """Values and targets of each measure for its periods between two days.
 
     A fixed number of queries whatever the number of measures: one for submitted
     values, one for targets, plus whatever each derived source runs.
+
+    `approved_only` keeps only figures whose return is approved, whoever reads them
+    (the annual report, a board paper, shows nothing else), on top of the user's scope.
+    With it, and only with it, `user` may be None: a report made outside a request
+    (the command line) reads the approved figures of the measures it is given.
     """
+    if user is None and not approved_only:
+        raise ValueError("Figures are read for a user, or approved only.")
     # Every measure of a period type has the same periods: work them out once per type.
     by_type: dict[str, list[Period]] = {}
     for m in measures:
@@ -58,19 +70,18 @@ def series(
     submitted_ids = [i for i, m in inputs.items() if m.source == Measure.Source.SUBMITTED]
     earliest = min((p[0].start for p in periods.values() if p), default=first_day)
     raw: dict[int, Series] = defaultdict(dict)
-    rows = (
-        scope.visible(
-            user,
-            MeasureValue.objects.filter(
-                measure_id__in=submitted_ids,
-                is_current=True,
-                period_start__gte=earliest,
-                period_start__lte=last_day,
-            ),
-        )
-        .order_by()
-        .values_list("measure_id", "period_start", "value")
-    )  # no Meta ordering joins
+    current = MeasureValue.objects.filter(
+        measure_id__in=submitted_ids,
+        is_current=True,
+        period_start__gte=earliest,
+        period_start__lte=last_day,
+    )
+    if approved_only:
+        current = current.filter(partner_return__status=PartnerReturn.Status.APPROVED)
+    if user is not None:
+        current = scope.visible(user, current)
+    # order_by(): no Meta ordering joins.
+    rows = current.order_by().values_list("measure_id", "period_start", "value")
     for measure_id, start, value in rows:
         raw[measure_id][Period(start, inputs[measure_id].period_type)] = value
 

@@ -46,7 +46,10 @@ def test_an_agency_lead_adds_actions_for_their_own_agency_only(client, world, pl
         "due_on": (date.today() + timedelta(days=30)).strftime("%d/%m/%Y"),
     }
     response = client.post("/strategy/2022-25/actions/new/", data)
-    assert response.status_code == 200 and b"Select a valid choice" in response.content
+    assert (
+        response.status_code == 200
+        and b"Choose one of the owning agency offered" in response.content
+    )
     data["owning_agency"] = world.police.id
     assert client.post("/strategy/2022-25/actions/new/", data).status_code == 302
     assert Action.objects.filter(title="Audit DASH quality", owning_agency=world.police).exists()

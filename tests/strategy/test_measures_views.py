@@ -33,8 +33,8 @@ def test_an_analyst_sets_up_a_measure_with_targets(client, world, plan):
     response = client.post(url, {"target_20230401": "110", "target_20230701": "abc"})
     assert b"Enter the target for Jul" in response.content and b'value="abc"' in response.content
     assert not Target.objects.filter(measure=measure).exists()
-    client.post(url, {"target_20230401": "110", "target_20230701": "1,05"})
-    assert list(measure.targets.values_list("value", flat=True)) == [D(110), D(105)]
+    client.post(url, {"target_20230401": "110", "target_20230701": "1,050"})
+    assert list(measure.targets.values_list("value", flat=True)) == [D(110), D(1050)]
 
 
 def test_a_formula_must_use_matching_periods(client, world, plan):

@@ -157,3 +157,18 @@ def test_a_formula_over_mismatched_periods_is_refused(plan):
     plan.rate.denominator = plan.households
     with pytest.raises(ValidationError, match="same periods"):
         plan.rate.clean()
+
+
+def test_no_figure_is_taken_for_a_period_that_has_not_ended(plan, world, monkeypatch):
+    import datetime as real_datetime
+
+    class Today(real_datetime.date):
+        @classmethod
+        def today(cls):
+            return real_datetime.date(2023, 6, 30)  # the last day of 2023/24-Q1
+
+    monkeypatch.setattr("saferhub.strategy.returns.date", Today)
+    ret = returns.return_for(plan.strategy, world.police, Q1)
+    key = returns.owed_figures(plan.strategy, world.police, Q1)[0].key
+    with pytest.raises(returns.ReturnError, match="has not ended yet"):
+        returns.save_figures(ret, world.police_lead, {key: (D(1), "")}, ret.version)

@@ -39,7 +39,7 @@ def test_bad_figures_are_named_and_what_was_typed_is_kept(client, world, plan):
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body
-    assert "Enter Da Incidents, Apr–Jun 2023 as a number" in body
+    assert "Enter Da Incidents, Apr–Jun 2023 as a number, like 1,234" in body
     assert "Da Incidents, Apr–Jun 2023: -4 is below 0" not in body
     assert "Da Repeats, Apr–Jun 2023: -4 is below 0: da-repeats is a count figure" in body
     assert 'value="lots"' in body
@@ -116,3 +116,20 @@ def test_the_returns_index_and_approvals_queue(client, world, plan):
     assert "Testford Police" in client.get("/approvals/").content.decode()
     home = client.get("/").content.decode()
     assert "1 partner return to approve" in home
+
+
+def test_a_quarter_that_has_not_ended_takes_no_figures(client, world, plan, monkeypatch):
+    import datetime as real_datetime
+
+    class Today(real_datetime.date):
+        @classmethod
+        def today(cls):
+            return real_datetime.date(2023, 6, 15)  # inside 2023/24-Q1
+
+    for module in ("saferhub.strategy.views.returns", "saferhub.strategy.returns"):
+        monkeypatch.setattr(f"{module}.date", Today)
+    client.force_login(world.police_lead)
+    page = client.get(URL).content.decode()
+    assert "This quarter has not ended yet" in page and "Submit return" not in page
+    assert _post(client, plan, save="1").status_code == 302
+    assert not MeasureValue.objects.exists()

@@ -584,3 +584,19 @@ def test_the_template_lists_the_figures_owed_with_those_entered(client, plan, wo
     # What was downloaded uploads again without changing anything.
     counts = _load(plan, world.police_lead, response.content)
     assert counts.changed == 0 and counts.unchanged == 1
+
+
+def test_a_period_that_has_not_ended_is_refused(plan, world, monkeypatch):
+    import datetime as real_datetime
+
+    class Today(real_datetime.date):
+        @classmethod
+        def today(cls):
+            return real_datetime.date(2023, 8, 1)
+
+    monkeypatch.setattr("saferhub.strategy.upload.date", Today)
+    row, column, message = _only(
+        plan, world.police_lead, _csv("da-incidents,2023/24-Q2,police,420,")
+    )
+    assert (row, column) == (2, "period")
+    assert message == "2023/24-Q2 has not ended yet: its figure can be given from 1 October 2023"

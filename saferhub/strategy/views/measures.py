@@ -1,7 +1,5 @@
 """Setting up measures and their targets (CSP team)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -13,6 +11,7 @@ from saferhub.partnership.models import Agency
 from saferhub.strategy.forms import MeasureForm
 from saferhub.strategy.lookups import measure_for, strategy_for
 from saferhub.strategy.models import Measure, Target
+from saferhub.strategy.numbers import parse_number
 from saferhub.strategy.periods import Period
 
 
@@ -67,12 +66,15 @@ def targets(request, strategy: str, code: str):
         value = existing.get(period.start)
         error = None
         if typed is not None and typed:
-            try:
-                value = Decimal(typed.replace(",", ""))
-                if not value.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                error = f"Enter the target for {period.label} as a number, like 450 or 12.5"
+            value = parse_number(typed.rstrip("%").lstrip("£"))
+            problem = (
+                f"Enter the target for {period.label} as a number, like 450 or 12.5"
+                if value is None
+                else measure.figure_problem(value)
+                and f"The target for {period.label}, {typed}, {measure.figure_problem(value)}"
+            )
+            if problem:
+                error = problem
                 errors.append((name, error))
         elif typed == "":
             value = None

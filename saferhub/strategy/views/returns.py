@@ -1,13 +1,12 @@
 """Partner returns: an agency's quarters, entering and submitting figures, and approval."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from saferhub.access import scope
 from saferhub.access.permissions import Action, can, require
@@ -15,6 +14,7 @@ from saferhub.partnership.models import Agency
 from saferhub.strategy import returns
 from saferhub.strategy.forms import ReturnForm, SendBackForm
 from saferhub.strategy.lookups import strategy_for
+from saferhub.strategy.measure_report import format_value
 from saferhub.strategy.models import PartnerReturn
 from saferhub.strategy.numbers import plain
 from saferhub.strategy.periods import Period, PeriodType
@@ -54,7 +54,7 @@ def index(request, strategy: str):
                 continue
             found_return = statuses.get((agency.id, quarter.start))
             status = found_return.status if found_return else PartnerReturn.Status.DRAFT
-            overdue = status in returns.EDITABLE and returns.due_date(quarter) < today
+            overdue = status == PartnerReturn.Status.DRAFT and returns.due_date(quarter) < today
             cells.append(
                 {
                     "quarter": quarter,
@@ -81,8 +81,11 @@ def index(request, strategy: str):
 def _return_page(request, found, agency: Agency, quarter: Period, form=None, send_back=None):
     partner_return = returns.return_for(found, agency, quarter)
     owed = returns.owed_figures(found, agency, quarter)
-    editable = returns.may_edit(request.user, partner_return) and (
-        partner_return.status in returns.EDITABLE
+    ended = quarter.end < date.today()
+    editable = (
+        ended
+        and returns.may_edit(request.user, partner_return)
+        and partner_return.status in returns.EDITABLE
     )
     current = returns.current_values(partner_return)
     if form is None and editable:
@@ -97,6 +100,9 @@ def _return_page(request, found, agency: Agency, quarter: Period, form=None, sen
     # What others may see of the figures goes through the scope rule.
     visible = scope.visible(request.user, partner_return.values.filter(is_current=True))
     shown = {f"{v.measure_id}:{v.period_start.isoformat()}": v for v in visible}
+    for figure in owed:  # written as people read it: 1,234; 48.5%; £1,200
+        if value := shown.get(figure.key):
+            value.shown = format_value(figure.measure.unit, value.value)
     return render(
         request,
         "strategy/returns/return.html",
@@ -109,6 +115,8 @@ def _return_page(request, found, agency: Agency, quarter: Period, form=None, sen
             "form": form if editable else None,
             "figures": [(figure, shown.get(figure.key)) for figure in owed],
             "may_review": can(request.user, Action.APPROVE_RETURNS),
+            "ended": ended,
+            "opens_on": quarter.end + timedelta(days=1),
             "send_back": send_back or SendBackForm(initial={"version": partner_return.version}),
         },
     )
@@ -144,6 +152,9 @@ def _save(request, found, agency: Agency, quarter: Period):
     if not returns.may_edit(request.user, partner_return):
         require(request.user, Action.SUBMIT_RETURNS)  # 403 for roles that never submit
         raise Http404  # a lead of another agency: not theirs
+    if quarter.end >= date.today():
+        messages.error(request, f"{quarter.label} has not ended yet: nothing was saved.")
+        return redirect(request.path)
     owed = returns.owed_figures(found, agency, quarter)
     form = ReturnForm(request.POST, owed=owed)
     if not form.is_valid():
@@ -170,13 +181,14 @@ def _save(request, found, agency: Agency, quarter: Period):
     return redirect(request.path)
 
 
-@require_POST
 def review(request, strategy: str, quarter: str, agency: str):
     """Approve a submitted return, or send it back (or reopen an approved one) with a reason."""
     require(request.user, Action.APPROVE_RETURNS)
     found = strategy_for(request.user, strategy)
     period = _quarter(quarter)
     the_agency = _agency_for(request, agency)
+    if request.method != "POST":  # a reload or Back after a refused send-back
+        return redirect("return-agency", found.slug, period.code_slug, the_agency.code)
     partner_return = scope.get_visible_or_404(
         request.user,
         PartnerReturn.objects.all(),
