@@ -32,7 +32,7 @@ install-test: $(UV)
 demo: install
 	$(BIN)/saferhub migrate --noinput
 	$(BIN)/saferhub demo --address $(DEMO_ADDRESS)
-	$(BIN)/saferhub runserver $(DEMO_ADDRESS)
+	scripts/serve-demo $(DEMO_ADDRESS)
 
 lint: install-test
 	$(BIN)/ruff check .

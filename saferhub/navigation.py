@@ -35,6 +35,8 @@ SECTIONS = [
             "highlight-edit",
             "annual-reports",
             "annual-report",
+            "reports",
+            "generated-report",
         ),
     ),
     ("Partnership", "directory", Action.VIEW_PARTNERSHIP, ("directory", "agency")),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "saferhub.audit",
     "saferhub.home",
     "saferhub.strategy",
+    "saferhub.reports",
     "saferhub.admin_site.PartnershipAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +201,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "saferhub <no-reply@localhost>")
 # Where saferhub is served, for the links in e-mails (no trailing slash).
 SAFERHUB_BASE_URL = env_str("SAFERHUB_BASE_URL", "http://127.0.0.1:8000")
+
+# Long jobs (reports, imports) run as tasks in the database, picked up by
+# `saferhub db_worker` (a process of its own; make demo starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # A quarterly return falls due this many days after its quarter ends.
 SAFERHUB_RETURN_DUE_DAYS = env_int("SAFERHUB_RETURN_DUE_DAYS", 30)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/login/", admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
     path("", include("saferhub.strategy.urls")),
+    path("", include("saferhub.reports.urls")),
 ]
 
 handler403 = "saferhub.errors.forbidden"

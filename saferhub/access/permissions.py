@@ -24,6 +24,10 @@ class Action(StrEnum):
     MANAGE_ACTIONS = "strategy.manage_actions"
     UPDATE_OWN_ACTIONS = "strategy.update_own_actions"
     HOLD_TO_ACCOUNT = "strategy.hold_to_account"
+    VIEW_REPORTS = "reports.view"
+    WRITE_HIGHLIGHTS = "reports.write_highlights"
+    CURATE_REPORT = "reports.curate"
+    GENERATE_REPORTS = "reports.generate"
 
     @property
     def description(self) -> str:
@@ -42,16 +46,30 @@ _DESCRIPTIONS = {
     Action.MANAGE_ACTIONS: "Create and edit any agency's actions",
     Action.UPDATE_OWN_ACTIONS: "Update your agency's actions",
     Action.HOLD_TO_ACCOUNT: "See every agency's overdue actions and missing returns",
+    Action.VIEW_REPORTS: "Read the annual progress report and the reports generated",
+    Action.WRITE_HIGHLIGHTS: "Write progress highlights for the annual report (your agency's)",
+    Action.CURATE_REPORT: "Choose which highlights go into the annual report",
+    Action.GENERATE_REPORTS: "Generate the annual progress report as PDF, Word or a web page",
 }
 
 
-_EVERYONE = frozenset({Action.VIEW_PARTNERSHIP, Action.VIEW_STRATEGY, Action.EXPORT_MEASURES})
-_CSP_TEAM = {Action.EDIT_MEASURES, Action.MANAGE_ACTIONS, Action.HOLD_TO_ACCOUNT}
+_EVERYONE = frozenset(
+    {Action.VIEW_PARTNERSHIP, Action.VIEW_STRATEGY, Action.EXPORT_MEASURES, Action.VIEW_REPORTS}
+)
+_CSP_TEAM = {
+    Action.EDIT_MEASURES,
+    Action.MANAGE_ACTIONS,
+    Action.HOLD_TO_ACCOUNT,
+    Action.WRITE_HIGHLIGHTS,
+    Action.CURATE_REPORT,
+    Action.GENERATE_REPORTS,
+}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CSP_ADMIN: _EVERYONE | _CSP_TEAM | {Action.ADMINISTER, Action.EDIT_STRATEGY},
     Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS},
-    Role.AGENCY_LEAD: _EVERYONE | {Action.SUBMIT_RETURNS, Action.UPDATE_OWN_ACTIONS},
+    Role.AGENCY_LEAD: _EVERYONE
+    | {Action.SUBMIT_RETURNS, Action.UPDATE_OWN_ACTIONS, Action.WRITE_HIGHLIGHTS},
     Role.MARAC_COORDINATOR: _EVERYONE,
     Role.IDVA: _EVERYONE,
     Role.AGENCY_REP: _EVERYONE,
