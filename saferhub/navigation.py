@@ -39,6 +39,12 @@ SECTIONS = [
             "generated-report",
         ),
     ),
+    (
+        "Safeguarding",
+        "referrals",
+        Action.VIEW_CASES,
+        ("referrals", "referral", "referral-create", "referral-confirmation"),
+    ),
     ("Partnership", "directory", Action.VIEW_PARTNERSHIP, ("directory", "agency")),
     ("Your account", "account", None, ("account",)),
     ("Administration", "admin:index", Action.ADMINISTER, ()),

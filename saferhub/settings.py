@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "saferhub.home",
     "saferhub.strategy",
     "saferhub.reports",
+    "saferhub.safeguarding",
     "saferhub.admin_site.PartnershipAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

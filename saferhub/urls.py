@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("saferhub.strategy.urls")),
     path("", include("saferhub.reports.urls")),
+    path("", include("saferhub.safeguarding.urls")),
 ]
 
 handler403 = "saferhub.errors.forbidden"

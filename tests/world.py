@@ -68,14 +68,17 @@ def _user(username: str, agency: Agency, *roles: Role, team: Team | None = None)
 def build_world() -> World:
     partnership = Partnership.objects.create(name="Safer Testford", area="Testford")
 
-    def agency(code: str, name: str, kind: str) -> Agency:
-        return Agency.objects.create(partnership=partnership, code=code, name=name, kind=kind)
+    def agency(code: str, name: str, kind: str, sector: str) -> Agency:
+        return Agency.objects.create(
+            partnership=partnership, code=code, name=name, kind=kind, marac_sector=sector
+        )
 
-    police = agency("police", "Testford Police", Agency.Kind.POLICE)
-    council = agency("council", "Testford Council Community Safety", Agency.Kind.COUNCIL)
-    idva_service = agency("idva", "Testford IDVA Service", Agency.Kind.IDVA_SERVICE)
-    housing = agency("housing", "Testford Homes", Agency.Kind.HOUSING)
-    allotments = agency("allotments", "Testford Allotments Society", Agency.Kind.CHARITY)
+    K, S = Agency.Kind, Agency.MaracSector
+    police = agency("police", "Testford Police", K.POLICE, S.POLICE)
+    council = agency("council", "Testford Council Community Safety", K.COUNCIL, S.OTHER)
+    idva_service = agency("idva", "Testford IDVA Service", K.IDVA_SERVICE, S.IDVA)
+    housing = agency("housing", "Testford Homes", K.HOUSING, S.HOUSING)
+    allotments = agency("allotments", "Testford Allotments Society", K.CHARITY, S.VOLUNTARY_SECTOR)
     da_team = Team.objects.create(agency=police, name="Domestic Abuse Team")
 
     elsewhere = Partnership.objects.create(name="Safer Elsewhere", area="Elsewhere")
@@ -92,7 +95,8 @@ def build_world() -> World:
         admin=_user("ada_admin", council, Role.CSP_ADMIN),
         analyst=_user("anil_analyst", council, Role.CSP_ANALYST),
         police_lead=_user("lena_lead", police, Role.AGENCY_LEAD),
-        police_officer=_user("owen_officer", police, Role.AGENCY_REP, team=da_team),
+        # A DA team officer: holds the police domestic abuse role (sees victims' addresses).
+        police_officer=_user("owen_officer", police, Role.AGENCY_REP, Role.POLICE_DA, team=da_team),
         coordinator=_user("cora_coordinator", council, Role.MARAC_COORDINATOR),
         idva=_user("ivy_idva", idva_service, Role.IDVA),
         housing_officer=_user("hal_housing", housing, Role.AGENCY_REP),

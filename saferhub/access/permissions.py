@@ -28,6 +28,10 @@ class Action(StrEnum):
     WRITE_HIGHLIGHTS = "reports.write_highlights"
     CURATE_REPORT = "reports.curate"
     GENERATE_REPORTS = "reports.generate"
+    REFER = "safeguarding.refer"
+    VIEW_CASES = "safeguarding.view_cases"
+    SEE_RESTRICTED_ADDRESS = "safeguarding.see_restricted_address"
+    MANAGE_REFERRALS = "safeguarding.manage_referrals"
 
     @property
     def description(self) -> str:
@@ -50,6 +54,10 @@ _DESCRIPTIONS = {
     Action.WRITE_HIGHLIGHTS: "Write progress highlights for the annual report (your agency's)",
     Action.CURATE_REPORT: "Choose which highlights go into the annual report",
     Action.GENERATE_REPORTS: "Generate the annual progress report as PDF, Word or a web page",
+    Action.REFER: "Refer a victim of high-risk domestic abuse to MARAC",
+    Action.VIEW_CASES: "See the domestic abuse cases your agency referred or works on",
+    Action.SEE_RESTRICTED_ADDRESS: "See a victim's current address (restricted)",
+    Action.MANAGE_REFERRALS: "Manage every referral of the partnership: assign IDVAs",
 }
 
 
@@ -65,14 +73,21 @@ _CSP_TEAM = {
     Action.GENERATE_REPORTS,
 }
 
+# Case work. Board members and CSP analysts see aggregate figures only, never a case
+# record; so they neither refer (a referrer must see what they referred) nor view cases.
+_CASE_WORK = {Action.REFER, Action.VIEW_CASES}
+_DA_SPECIALIST = _CASE_WORK | {Action.SEE_RESTRICTED_ADDRESS}
+
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.CSP_ADMIN: _EVERYONE | _CSP_TEAM | {Action.ADMINISTER, Action.EDIT_STRATEGY},
+    Role.CSP_ADMIN: _EVERYONE | _CSP_TEAM | _CASE_WORK | {Action.ADMINISTER, Action.EDIT_STRATEGY},
     Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS},
     Role.AGENCY_LEAD: _EVERYONE
+    | _CASE_WORK
     | {Action.SUBMIT_RETURNS, Action.UPDATE_OWN_ACTIONS, Action.WRITE_HIGHLIGHTS},
-    Role.MARAC_COORDINATOR: _EVERYONE,
-    Role.IDVA: _EVERYONE,
-    Role.AGENCY_REP: _EVERYONE,
+    Role.MARAC_COORDINATOR: _EVERYONE | _DA_SPECIALIST | {Action.MANAGE_REFERRALS},
+    Role.IDVA: _EVERYONE | _DA_SPECIALIST,
+    Role.AGENCY_REP: _EVERYONE | _CASE_WORK,
+    Role.POLICE_DA: _EVERYONE | _DA_SPECIALIST,
     Role.BOARD_MEMBER: _EVERYONE | {Action.HOLD_TO_ACCOUNT},
 }
 

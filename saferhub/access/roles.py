@@ -10,4 +10,8 @@ class Role(models.TextChoices):
     MARAC_COORDINATOR = "marac_coordinator", "MARAC coordinator"
     IDVA = "idva", "IDVA"
     AGENCY_REP = "agency_rep", "Agency representative"
+    # A police officer working domestic abuse cases (a DA team or safeguarding unit):
+    # a role of its own, not inferred from a team's name, so who may see a victim's
+    # address is explicit and assigned.
+    POLICE_DA = "police_da", "Police domestic abuse officer"
     BOARD_MEMBER = "board_member", "Board member (read only)"

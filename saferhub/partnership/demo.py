@@ -123,6 +123,26 @@ AGENCIES = [
     ),
 ]
 
+S = Agency.MaracSector
+# The sector SafeLives' MARAC return counts each agency's referrals under.
+MARAC_SECTORS = {
+    "wyp": S.POLICE,
+    "lcc-cs": S.OTHER,
+    "lcc-csc": S.CHILDRENS_SOCIAL_CARE,
+    "lcc-ash": S.ADULT_SOCIAL_CARE,
+    "housing-leeds": S.HOUSING,
+    "lfha": S.HOUSING,
+    "forward-leeds": S.SUBSTANCE_MISUSE,
+    "ltht": S.HEALTH,
+    "lypft": S.MENTAL_HEALTH,
+    "wy-icb": S.HEALTH,
+    "probation": S.PROBATION,
+    "ldvs": S.IDVA,
+    "lwa": S.VOLUNTARY_SECTOR,
+    "wyfrs": S.OTHER,
+    "wyca": S.OTHER,
+}
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -174,6 +194,15 @@ SIGN_INS = [
         (Role.MARAC_COORDINATOR,),
     ),
     DemoUser("idva", "Rachel", "Dunmore", "Senior IDVA", "ldvs", "IDVA Team", (Role.IDVA,)),
+    DemoUser(
+        "police.da",
+        "Kieran",
+        "Matthews-Boyle",
+        "Detective Constable, Domestic Abuse",
+        "wyp",
+        "Domestic Abuse Team",
+        (Role.AGENCY_REP, Role.POLICE_DA),
+    ),
     DemoUser(
         "housing.rep",
         "Daniel",
@@ -319,7 +348,9 @@ def load_demo_partnership() -> Partnership:
     agencies: dict[str, Agency] = {}
     for code, agency_name, kind, teams in AGENCIES:
         agency, _ = Agency.objects.update_or_create(
-            partnership=partnership, code=code, defaults={"name": agency_name, "kind": kind}
+            partnership=partnership,
+            code=code,
+            defaults={"name": agency_name, "kind": kind, "marac_sector": MARAC_SECTORS[code]},
         )
         for team_name in teams:
             Team.objects.get_or_create(agency=agency, name=team_name)

@@ -47,6 +47,22 @@ class Agency(models.Model):
         FIRE = "fire", "Fire and rescue"
         OTHER_PUBLIC = "other_public", "Other public body"
 
+    class MaracSector(models.TextChoices):
+        """The referring-agency sectors of SafeLives' quarterly MARAC return."""
+
+        POLICE = "police", "Police"
+        IDVA = "idva", "IDVA"
+        CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+        ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+        HEALTH = "health", "Health"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+        HOUSING = "housing", "Housing"
+        PROBATION = "probation", "Probation"
+        EDUCATION = "education", "Education"
+        VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+        OTHER = "other", "Other"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
     name = models.CharField(max_length=160)
     code = models.SlugField(
@@ -54,6 +70,13 @@ class Agency(models.Model):
         help_text="Short code used in imports and returns, e.g. wyp.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    marac_sector = models.CharField(
+        "MARAC sector",
+        max_length=30,
+        choices=MaracSector.choices,
+        default=MaracSector.OTHER,
+        help_text="How SafeLives' MARAC return counts referrals from this agency.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

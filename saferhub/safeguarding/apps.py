@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SafeguardingConfig(AppConfig):
+    name = "saferhub.safeguarding"
+    label = "safeguarding"
+    verbose_name = "Safeguarding: high-risk domestic abuse"
+
+    def ready(self) -> None:
+        from saferhub.safeguarding import scopes  # noqa: F401

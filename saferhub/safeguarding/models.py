@@ -1,0 +1,265 @@
+"""High-risk domestic abuse: the area's MARAC settings, people, referrals and DASH answers."""
+
+from django.conf import settings
+from django.db import models
+
+from saferhub.partnership.models import Agency, Partnership
+from saferhub.safeguarding import dash
+
+
+class AreaSettings(models.Model):
+    """A partnership's MARAC thresholds: areas differ, so each is a setting (SafeLives defaults)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="marac_settings"
+    )
+    high_risk_score = models.PositiveSmallIntegerField(
+        "Visible high risk: DASH score of at least",
+        default=14,
+        help_text="The number of 'yes' answers that makes a referral visible high risk.",
+    )
+    escalation_incidents = models.PositiveSmallIntegerField(
+        "Potential escalation: police incidents in 12 months of at least",
+        default=3,
+        help_text="Some areas use 5.",
+    )
+    reassessment_weeks = models.PositiveSmallIntegerField(
+        "Reassessment due after (weeks)", default=8
+    )
+
+    class Meta:
+        verbose_name = "area MARAC settings"
+        verbose_name_plural = "area MARAC settings"
+
+    def __str__(self) -> str:
+        return f"MARAC settings for {self.partnership}"
+
+    def thresholds(self) -> dash.Thresholds:
+        return dash.Thresholds(self.high_risk_score, self.escalation_incidents)
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NON_BINARY = "non_binary", "Non-binary"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_IRISH_TRAVELLER = "white_gypsy_irish_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed: White and Black African"
+    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", "Mixed: White and Black Caribbean"
+    MIXED_OTHER = "mixed_other", "Mixed: any other mixed or multiple background"
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian: any other Asian background"
+    BLACK_AFRICAN = "black_african", "Black: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black: Caribbean"
+    BLACK_OTHER = "black_other", "Black: any other Black, Black British or Caribbean background"
+    OTHER_ARAB = "other_arab", "Other: Arab"
+    OTHER_ANY = "other_any", "Other: any other ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class YesNoNotKnown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class AnswerSource(models.TextChoices):
+    """Who gave the DASH answers: one source per checklist."""
+
+    VICTIM = "victim", "The victim"
+    REFERRER = "referrer", "The referrer's observation"
+    OTHER_AGENCY = "other_agency", "Another agency"
+
+
+class Person(models.Model):
+    """A victim, known once to the partnership however many times they are referred."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="people")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    gender = models.CharField(max_length=12, choices=Gender.choices)
+    ethnicity = models.CharField(max_length=30, choices=Ethnicity.choices)
+    lgbt = models.CharField("LGBT+", max_length=10, choices=YesNoNotKnown.choices)
+    disabled = models.CharField(max_length=10, choices=YesNoNotKnown.choices)
+    # Restricted: shown only to those whose roles allow Action.SEE_RESTRICTED_ADDRESS,
+    # never on lists, in match offers or in exports.
+    current_address = models.TextField(blank=True)
+    # Keys for finding the same person again (people.keys), kept in step on save.
+    folded_given = models.CharField(max_length=100, editable=False)
+    folded_family = models.CharField(max_length=100, editable=False)
+    given_sound = models.CharField(max_length=4, editable=False)
+    family_sound = models.CharField(max_length=4, editable=False)
+    postcode_district = models.CharField(max_length=4, editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            # people.find_similar: same family name, a family name that sounds the same,
+            # the same date of birth (or with day and month swapped), the same postcode district.
+            models.Index(fields=["partnership", "folded_family"], name="person_family"),
+            models.Index(fields=["partnership", "family_sound"], name="person_family_sound"),
+            models.Index(fields=["partnership", "date_of_birth"], name="person_dob"),
+            models.Index(fields=["partnership", "postcode_district"], name="person_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        from saferhub.safeguarding import people
+
+        keys = people.keys(self.given_name, self.family_name, self.postcode)
+        self.folded_given, self.folded_family = keys.given, keys.family
+        self.given_sound, self.family_sound = keys.given_sound, keys.family_sound
+        self.postcode_district = keys.district
+        super().save(*args, **kwargs)
+
+
+class Referral(models.Model):
+    """A referral of a victim of high-risk domestic abuse to the partnership's MARAC."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Referred: to be listed"
+        NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+    class LawfulBasis(models.TextChoices):
+        VITAL_INTERESTS = "vital_interests", "Vital interests: to protect someone's life"
+        PREVENTION_OF_CRIME = "prevention_of_crime", "Prevention or detection of crime"
+        SAFEGUARDING = "safeguarding", "Safeguarding of children and individuals at risk"
+        PUBLIC_TASK = "public_task", "Public task (a statutory function)"
+        LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="referrals")
+    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    referred_on = models.DateField()
+    referring_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="marac_referrals"
+    )
+    # Copied from the agency when referred: the SafeLives return counts the sector as it was.
+    marac_sector = models.CharField(max_length=30, choices=Agency.MaracSector.choices)
+    referring_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="marac_referrals"
+    )
+    idva = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="idva_referrals",
+        verbose_name="IDVA",
+    )
+    children_in_household = models.PositiveSmallIntegerField()
+    victim_informed = models.BooleanField("The victim knows of the referral")
+    victim_consented = models.BooleanField("The victim consented to sharing")
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, blank=True)
+    sharing_reason = models.TextField("Reason for sharing without consent", blank=True)
+    police_incidents = models.PositiveSmallIntegerField("Police incidents in the last 12 months")
+    dash_source = models.CharField(
+        "Who gave the checklist's answers", max_length=20, choices=AnswerSource.choices
+    )
+    professional_judgement = models.BooleanField()
+    judgement_reason = models.TextField(blank=True)
+    dash_score = models.PositiveSmallIntegerField()
+    visible_high_risk = models.BooleanField()
+    potential_escalation = models.BooleanField()
+    is_repeat = models.BooleanField("Repeat")
+    repeat_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    why_not_eligible = models.TextField(blank=True)
+    reassessment_due = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        indexes = [
+            # The referrals list: a partnership's, newest first, by status.
+            models.Index(fields=["partnership", "status", "referred_on"], name="referral_list"),
+            # repeats.earlier_referral: a victim's referrals by date.
+            models.Index(fields=["victim", "referred_on"], name="referral_victim_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(victim_consented=True) | ~models.Q(lawful_basis=""),
+                name="referral_without_consent_has_lawful_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.pk:06d}"
+
+    def reasons(self) -> list[str]:
+        """The MARAC criteria met, in words."""
+        met = {
+            dash.VISIBLE_HIGH_RISK: self.visible_high_risk,
+            dash.POTENTIAL_ESCALATION: self.potential_escalation,
+            dash.PROFESSIONAL_JUDGEMENT: self.professional_judgement,
+            dash.REPEAT: self.is_repeat,
+        }
+        return [dash.REASON_LABELS[code] for code, yes in met.items() if yes]
+
+
+class DashAnswer(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="dash_answers")
+    number = models.PositiveSmallIntegerField()
+    answer = models.CharField(max_length=10, choices=dash.ANSWERS)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "number"], name="dash_answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.answer}"
+
+    @property
+    def question(self) -> str:
+        return dash.QUESTIONS[self.number - 1]
+
+
+class Perpetrator(models.Model):
+    """An alleged perpetrator named in a referral.
+
+    Kept per referral, not as a Person: the perpetrator is never told and never searched
+    for. "The same perpetrator" for repeats is the same folded name with no conflicting
+    date of birth (repeats.same_perpetrator).
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="perpetrators")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=12, choices=Gender.choices)
+    folded_name = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        from saferhub.safeguarding import people
+
+        self.folded_name = people.fold(self.given_name) + people.fold(self.family_name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,98 @@
+"""Making a referral: the victim found or added, the checklist scored, the MARAC criteria
+and repeats worked out from the area's settings, all saved in one transaction."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from saferhub.access.roles import Role
+from saferhub.audit.services import record
+from saferhub.partnership.models import Partnership
+from saferhub.safeguarding import dash, repeats
+from saferhub.safeguarding.models import AreaSettings, DashAnswer, Perpetrator, Person, Referral
+
+
+def settings_for(partnership: Partnership) -> AreaSettings:
+    """The partnership's MARAC settings, made with the defaults the first time."""
+    found, _ = AreaSettings.objects.get_or_create(partnership=partnership)
+    return found
+
+
+@dataclass
+class NewReferral:
+    """What the referrer entered, checked by the form."""
+
+    victim: Person  # an existing person (chosen from the matches) or a new, unsaved one
+    perpetrators: list[Perpetrator]  # unsaved
+    answers: dict[int, str]  # question number (1-24) -> dash.YES / NO / NOT_KNOWN
+    dash_source: str
+    children_in_household: int
+    victim_informed: bool
+    victim_consented: bool
+    police_incidents: int
+    professional_judgement: bool
+    judgement_reason: str = ""
+    lawful_basis: str = ""
+    sharing_reason: str = ""
+    current_address: str = ""
+    referred_on: date = field(default_factory=date.today)
+
+
+@transaction.atomic
+def refer(user, entered: NewReferral) -> Referral:
+    """Save a referral, scored and assessed; recorded as "referral.created"."""
+    agency = user.agency
+    area = settings_for(agency.partnership)
+    victim = entered.victim
+    if victim.pk is None:
+        victim.partnership = agency.partnership
+        victim.current_address = entered.current_address
+        victim.save()
+    elif entered.current_address:
+        # The newest address the partnership has been told of is the one to protect.
+        victim.current_address = entered.current_address
+        victim.save(update_fields=["current_address"])
+    earlier = repeats.earlier_referral(victim, entered.perpetrators, entered.referred_on)
+    assessment = dash.assess(
+        entered.answers,
+        police_incidents=entered.police_incidents,
+        professional_judgement=entered.professional_judgement,
+        is_repeat=earlier is not None,
+        thresholds=area.thresholds(),
+    )
+    referral = Referral.objects.create(
+        partnership=agency.partnership,
+        victim=victim,
+        referred_on=entered.referred_on,
+        referring_agency=agency,
+        marac_sector=agency.marac_sector,
+        referring_officer=user,
+        idva=user if user.has_role(Role.IDVA) else None,
+        children_in_household=entered.children_in_household,
+        victim_informed=entered.victim_informed,
+        victim_consented=entered.victim_consented,
+        lawful_basis="" if entered.victim_consented else entered.lawful_basis,
+        sharing_reason="" if entered.victim_consented else entered.sharing_reason,
+        police_incidents=entered.police_incidents,
+        dash_source=entered.dash_source,
+        professional_judgement=entered.professional_judgement,
+        judgement_reason=entered.judgement_reason if entered.professional_judgement else "",
+        dash_score=assessment.score,
+        visible_high_risk=dash.VISIBLE_HIGH_RISK in assessment.reasons,
+        potential_escalation=dash.POTENTIAL_ESCALATION in assessment.reasons,
+        is_repeat=earlier is not None,
+        repeat_of=earlier,
+        status=Referral.Status.REFERRED if assessment.eligible else Referral.Status.NOT_ELIGIBLE,
+        why_not_eligible=assessment.why_not,
+        reassessment_due=entered.referred_on + timedelta(weeks=area.reassessment_weeks),
+    )
+    DashAnswer.objects.bulk_create(
+        DashAnswer(referral=referral, number=number, answer=answer)
+        for number, answer in sorted(entered.answers.items())
+    )
+    for perpetrator in entered.perpetrators:
+        perpetrator.referral = referral
+        perpetrator.save()
+    record(user, "referral.created", referral, status=referral.status, score=referral.dash_score)
+    return referral

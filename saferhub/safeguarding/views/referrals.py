@@ -1,0 +1,106 @@
+"""Referring a victim, the referrals list and the case page. Views only ask and render."""
+
+from django.shortcuts import redirect, render
+
+from saferhub.access import scope
+from saferhub.access.permissions import Action, can, require
+from saferhub.audit.services import record
+from saferhub.safeguarding import dash, people
+from saferhub.safeguarding.forms import ReferralForm, parse_date
+from saferhub.safeguarding.lookups import referral_for
+from saferhub.safeguarding.models import Person, Referral
+from saferhub.safeguarding.referrals import refer
+
+
+def create(request):
+    require(request.user, Action.REFER)
+    visible_people = scope.visible(request.user, Person.objects.all())
+    form = ReferralForm(request.POST or None, people=visible_people)
+    matches = []
+    if request.method == "POST":
+        if "check" in request.POST:
+            form.without_errors()
+        elif form.is_valid():
+            referral = refer(request.user, form.entered())
+            return redirect("referral-confirmation", referral.pk)
+        matches = _matches(request.user, request.POST)
+    return render(
+        request,
+        "safeguarding/referral_form.html",
+        {
+            "form": form,
+            "matches": matches,
+            "searched": request.method == "POST",
+            "chosen": request.POST.get("person", ""),
+        },
+    )
+
+
+def similar_people(request):
+    """The matches fragment the referral form asks for as the referrer types (htmx)."""
+    require(request.user, Action.REFER)
+    return render(
+        request,
+        "safeguarding/_matches.html",
+        {"matches": _matches(request.user, request.GET), "searched": True, "chosen": ""},
+    )
+
+
+def _matches(user, data) -> list[people.Match]:
+    return people.find_similar(
+        user,
+        data.get("given_name", ""),
+        data.get("family_name", ""),
+        parse_date(data.get("date_of_birth", "")),
+        data.get("postcode", ""),
+    )
+
+
+def confirmation(request, pk: int):
+    require(request.user, Action.VIEW_CASES)
+    referral = referral_for(request.user, pk)
+    return render(
+        request,
+        "safeguarding/confirmation.html",
+        {"referral": referral, "reasons": referral.reasons()},
+    )
+
+
+def index(request):
+    require(request.user, Action.VIEW_CASES)
+    status = request.GET.get("status", "")
+    listed = scope.visible(request.user, Referral.objects.all())
+    if status in Referral.Status.values:
+        listed = listed.filter(status=status)
+    listed = listed.select_related("victim", "referring_agency").order_by("-referred_on", "-id")
+    return render(
+        request,
+        "safeguarding/referrals.html",
+        {
+            "referrals": listed[:200],
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "may_refer": can(request.user, Action.REFER),
+        },
+    )
+
+
+def detail(request, pk: int):
+    require(request.user, Action.VIEW_CASES)
+    referral = referral_for(request.user, pk)
+    may_see_address = can(request.user, Action.SEE_RESTRICTED_ADDRESS)
+    # Consultation of a case record is logged (DPA 2018 s62): who, when, which case.
+    record(request.user, "referral.viewed", referral, address_shown=may_see_address)
+    answers = referral.dash_answers.all()
+    return render(
+        request,
+        "safeguarding/referral.html",
+        {
+            "referral": referral,
+            "reasons": referral.reasons(),
+            "answers": answers,
+            "answer_labels": dict(dash.ANSWERS),
+            "perpetrators": referral.perpetrators.all(),
+            "may_see_address": may_see_address,
+        },
+    )

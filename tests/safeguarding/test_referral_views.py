@@ -1,0 +1,156 @@
+from saferhub.audit.models import AuditEvent
+from saferhub.safeguarding.models import Person, Referral
+from tests.safeguarding.cases import form_data, make_referral, victim
+
+NEW = "/safeguarding/referrals/new/"
+
+
+def test_an_agency_user_refers_a_victim_end_to_end(client, world):
+    client.force_login(world.housing_officer)
+    response = client.post(NEW, form_data(yes=15, police_incidents="3"))
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/safeguarding/referrals/{referral.pk}/confirmation/"
+    assert referral.referring_agency == world.housing and referral.marac_sector == "housing"
+    assert referral.victim.given_name == "Zoë" and referral.perpetrators.count() == 1
+    assert referral.dash_score == 15 and referral.status == "referred"
+    assert referral.idva is None
+    page = client.get(response["Location"]).content.decode()
+    assert "Referral sent to MARAC" in page and "15 of 24" in page
+    assert "Visible high risk" in page and "Potential escalation" in page
+    event = AuditEvent.objects.get(verb="referral.created")
+    assert event.target_id == str(referral.pk)
+    assert "Zo" not in str(event.data) and "Safe Street" not in str(event.data)
+
+
+def test_an_idva_referring_is_the_case_idva(client, world):
+    client.force_login(world.idva)
+    client.post(NEW, form_data())
+    assert Referral.objects.get().idva == world.idva
+
+
+def test_a_referral_meeting_no_criterion_tells_the_referrer_why(client, world):
+    client.force_login(world.police_officer)
+    response = client.post(NEW, form_data(yes=3), follow=True)
+    text = response.content.decode()
+    assert "not eligible for MARAC" in text and "scored 3" in text
+    assert Referral.objects.get().status == "not_eligible"
+
+
+def test_bad_input_keeps_what_was_typed_names_every_error_and_saves_nothing(client, world):
+    client.force_login(world.police_officer)
+    data = form_data(
+        victim_consented="no", professional_judgement="yes", date_of_birth="31/02/1990"
+    )
+    del data["q7"]
+    response = client.post(NEW, data)
+    text = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in text
+    for message in (
+        "Answer question 7: yes, no or not known",
+        "Choose the lawful basis for sharing without consent",
+        "Enter why you are sharing without consent",
+        "Enter the reasons for your professional judgement",
+        "Enter the victim&#x27;s date of birth as a real date, like 27/3/1990",
+    ):
+        assert f">{message}</a>" in text  # named in the error summary
+    assert 'value="Smith-Jones"' in text and "31/02/1990" in text
+    assert not Referral.objects.exists() and not Person.objects.exists()
+
+
+def test_sharing_without_consent_records_the_lawful_basis(client, world):
+    client.force_login(world.police_officer)
+    client.post(
+        NEW,
+        form_data(
+            victim_consented="no", lawful_basis="vital_interests", sharing_reason="Threat to life"
+        ),
+    )
+    referral = Referral.objects.get()
+    assert referral.lawful_basis == "vital_interests" and referral.sharing_reason
+
+
+def test_checking_for_existing_people_without_javascript_and_linking(client, world):
+    person = victim(world)
+    make_referral(world.police_officer, person)
+    client.force_login(world.police_lead)
+    response = client.post(NEW, {"given_name": "Zoe", "family_name": "Smith Jones", "check": "1"})
+    text = response.content.decode()
+    assert "There is a problem" not in text and "This is the same person" in text
+    assert "--error" not in text
+    client.post(NEW, form_data(person=str(person.pk)))
+    assert Person.objects.count() == 1 and Referral.objects.count() == 2
+    assert Referral.objects.first().victim == person
+
+
+def test_a_person_the_user_cannot_see_cannot_be_linked(client, world):
+    person = victim(world)
+    make_referral(world.police_officer, person)
+    client.force_login(world.housing_officer)
+    response = client.post(NEW, form_data(person=str(person.pk)))
+    assert "Choose a person from the list offered" in response.content.decode()
+    assert Referral.objects.count() == 1
+
+
+def test_board_members_and_analysts_never_see_cases(client, world):
+    referral = make_referral(world.police_officer, victim(world))
+    for user in (world.board_member, world.analyst):
+        client.force_login(user)
+        for url in (NEW, "/safeguarding/referrals/", f"/safeguarding/referrals/{referral.pk}/"):
+            assert client.get(url).status_code == 403
+        assert client.post(NEW, form_data()).status_code == 403
+
+
+def test_outsiders_get_404_and_an_empty_list(client, world):
+    referral = make_referral(world.police_officer, victim(world))
+    for user in (world.outsider, world.housing_officer, world.stranger):
+        client.force_login(user)
+        assert client.get(f"/safeguarding/referrals/{referral.pk}/").status_code == 404
+        assert client.get(f"/safeguarding/referrals/{referral.pk}/confirmation/").status_code == 404
+        assert "Smith-Jones" not in client.get("/safeguarding/referrals/").content.decode()
+
+
+def test_the_list_is_scoped_filtered_and_never_shows_an_address(client, world):
+    make_referral(world.police_officer, victim(world), address="10 Safe Street")
+    make_referral(world.housing_officer, victim(world, "Amy", "Brown"), yes=1)
+    client.force_login(world.coordinator)
+    text = client.get("/safeguarding/referrals/").content.decode()
+    assert "Smith-Jones" in text and "Brown" in text and "Safe Street" not in text
+    text = client.get("/safeguarding/referrals/?status=not_eligible").content.decode()
+    assert "Brown" in text and "Smith-Jones" not in text
+    client.force_login(world.police_lead)
+    text = client.get("/safeguarding/referrals/").content.decode()
+    assert "Smith-Jones" in text and "Brown" not in text
+
+
+def test_the_address_shows_only_to_the_idva_coordinator_and_police_da(client, world):
+    referral = make_referral(world.police_officer, victim(world), address="10 Safe Street")
+    referral.idva = world.idva
+    referral.save()
+    url = f"/safeguarding/referrals/{referral.pk}/"
+    for user, shown in (
+        (world.police_officer, True),  # police domestic abuse officer
+        (world.coordinator, True),
+        (world.idva, True),  # the case's IDVA
+        (world.police_lead, False),  # same agency, not a DA role
+    ):
+        client.force_login(user)
+        text = client.get(url).content.decode()
+        assert ("10 Safe Street" in text) is shown, user
+        assert ("Restricted" in text) is not shown
+
+
+def test_viewing_a_case_is_audited_without_personal_data(client, world):
+    referral = make_referral(world.police_officer, victim(world), address="10 Safe Street")
+    client.force_login(world.coordinator)
+    client.get(f"/safeguarding/referrals/{referral.pk}/")
+    event = AuditEvent.objects.get(verb="referral.viewed")
+    assert event.actor == world.coordinator and event.target_id == str(referral.pk)
+    assert event.data == {"address_shown": True}
+
+
+def test_the_navigation_shows_safeguarding_to_case_workers_only(client, world):
+    client.force_login(world.police_officer)
+    assert 'href="/safeguarding/referrals/"' in client.get("/").content.decode()
+    client.force_login(world.board_member)
+    assert 'href="/safeguarding/referrals/"' not in client.get("/").content.decode()
