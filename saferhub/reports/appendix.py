@@ -110,7 +110,8 @@ def data_notes(
         "if any period of the year has no approved figure (then its figure is the year so "
         "far, marked as incomplete).",
         "On last year: the change on the previous twelve months' figure, worked out the "
-        "same way; given only when both years are complete.",
+        "same way; given only when both years are complete (for a count at a point in "
+        "time, when both years' last periods have a figure).",
         "Formula measures are worked out from the approved figures of the measures they "
         "divide; derived measures from saferhub's own records, when the report is made.",
         "Actions are shown as they stood on the last day of the year: completed in the "

@@ -57,6 +57,10 @@ def _set_up(document, report: AnnualReport) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
+    # Word fills in the contents and page numbers itself when the file is opened.
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    document.settings.element.append(update)
     properties = document.core_properties
     properties.title = report.title
     properties.subject = f"{report.marking}: annual progress report"
@@ -144,10 +148,10 @@ def _measure_rows(rows: list[MeasureRow]) -> list[tuple[str, ...]]:
 def _chart(document, chart: Chart) -> None:
     document.add_heading(chart.title, level=3)
     png = cairosvg.svg2png(bytestring=str(chart.svg).encode("utf-8"), output_width=1200)
-    document.add_picture(io.BytesIO(png), width=Cm(16))
-    picture = document.paragraphs[-1]._p.xpath(".//pic:cNvPr")
-    if picture:  # alt text, read out by screen readers in Word
-        picture[0].set("descr", chart.alt_text)
+    shape = document.add_picture(io.BytesIO(png), width=Cm(16))
+    # Alt text where Word's Alt Text pane and accessibility checker look for it.
+    shape._inline.docPr.set("descr", chart.alt_text)
+    shape._inline.docPr.set("title", chart.title)
     rows = [
         (row.label, row.this_year_text, row.last_year_text, row.target_text) for row in chart.rows
     ]
@@ -190,8 +194,8 @@ def _contents(document) -> None:
     paragraph = document.add_paragraph()
     _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
     document.add_paragraph(
-        "Word fills in the contents when the document's fields are updated "
-        "(right-click here, then Update Field)."
+        "Word fills in the contents when it opens the file (it asks to update the "
+        "document's fields: answer Yes)."
     )
     document.add_page_break()
 

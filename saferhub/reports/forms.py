@@ -1,5 +1,7 @@
 """The highlight form, with GOV.UK classes and messages."""
 
+from datetime import date
+
 from django import forms
 
 from saferhub.reports.highlights import Draft
@@ -77,6 +79,21 @@ class HighlightForm(forms.Form):
                 classes = widget.attrs.get("class", "")
                 if classes and "--error" not in classes:
                     widget.attrs["class"] = f"{classes} {classes.split()[0]}--error"
+
+    def clean(self):
+        cleaned = super().clean()
+        priority, day = cleaned.get("priority"), cleaned.get("written_on")
+        if priority and day:
+            strategy = priority.strategy
+            if not strategy.starts_on <= day <= strategy.ends_on:
+                self.add_error(
+                    "written_on",
+                    f"Enter a date within {strategy.title}, {strategy.starts_on:%-d %B %Y} to "
+                    f"{strategy.ends_on:%-d %B %Y}: a report of that strategy shows only those",
+                )
+            elif day > date.today():
+                self.add_error("written_on", "Enter today's date or an earlier one")
+        return cleaned
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

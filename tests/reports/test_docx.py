@@ -47,8 +47,9 @@ def test_a_headline_measure_chart_is_a_picture_with_its_table(world, plan):
     document = _document(plan, world)
     pictures = document.inline_shapes
     assert len(pictures) >= 1  # the headline measure (da-incidents)
-    described = document.element.body.xpath(".//pic:cNvPr/@descr")
-    assert described and all(text for text in described)
+    described = document.element.body.xpath(".//wp:docPr/@descr")
+    assert len(described) == len(pictures) and all(described)
+    assert document.settings.element.find(qn("w:updateFields")) is not None
 
 
 def test_a_highlight_with_markup_stays_text(world, plan):

@@ -123,3 +123,50 @@ def test_the_command_writes_the_report(world, plan, tmp_path):
 def test_the_command_explains_bad_input(world, plan, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", "annual", *args, "--out", str(tmp_path / "r.pdf"))
+
+
+def test_the_command_takes_the_format_from_the_file_name_and_checks_the_folder(
+    world, plan, tmp_path
+):
+    out = tmp_path / "report.docx"
+    call_command(
+        "report",
+        "annual",
+        "--strategy",
+        "2022-25",
+        "--year-ending",
+        "2024-03-31",
+        "--out",
+        str(out),
+    )
+    assert out.read_bytes().startswith(b"PK")
+    with pytest.raises(CommandError, match="ends in .pdf but --format is docx"):
+        call_command(
+            "report",
+            "annual",
+            "--strategy",
+            "2022-25",
+            "--year-ending",
+            "2024-03-31",
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path / "x.pdf"),
+        )
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command(
+            "report",
+            "annual",
+            "--strategy",
+            "2022-25",
+            "--year-ending",
+            "2024-03-31",
+            "--out",
+            str(tmp_path / "missing" / "x.pdf"),
+        )
+
+
+def test_the_form_starts_from_the_report_the_user_came_from(client, world, plan):
+    client.force_login(world.analyst)
+    page = client.get(f"/reports/?strategy={plan.strategy.id}&year_ending=2024-03-31")
+    assert b'value="31/03/2024"' in page.content

@@ -188,3 +188,18 @@ def test_the_list_escapes_what_was_typed(client, world: World, plan):
     page = client.get(LIST).content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; <strong>ok</strong>" in page
+
+
+def test_a_highlight_dated_outside_the_strategy_is_refused(client, world: World, plan):
+    client.force_login(world.police_lead)
+    data = {
+        "priority": plan.abuse.id,
+        "agency": world.police.id,
+        "written_on": "25/11/2026",
+        "title": "Late",
+        "text": "Words",
+    }
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    assert b"Enter a date within Safer Testford 2022-25" in response.content
+    assert not Highlight.objects.exists()

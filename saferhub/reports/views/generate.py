@@ -54,6 +54,20 @@ class GenerateForm(forms.Form):
         return cleaned
 
 
+def _initial(request, strategies) -> dict:
+    """The strategy and year the user came from (the report page links here with them),
+    else the latest strategy and the latest day it allows."""
+    chosen = strategies.filter(pk=request.GET.get("strategy") or 0).first()
+    chosen = chosen or strategies.order_by("-starts_on").first()
+    if chosen is None:
+        return {}
+    try:
+        day = date.fromisoformat(request.GET.get("year_ending", ""))
+    except ValueError:
+        day = min(date.today(), chosen.ends_on)
+    return {"strategy": chosen, "year_ending": day.strftime("%d/%m/%Y")}
+
+
 def index(request):
     """Generated reports, newest first, and (for the CSP team) the form to make one."""
     require(request.user, Action.VIEW_REPORTS)
@@ -61,10 +75,7 @@ def index(request):
     may_generate = can(request.user, Action.GENERATE_REPORTS)
     form = None
     if may_generate:
-        latest = strategies.order_by("-starts_on").first()
-        initial = (
-            {"strategy": latest, "year_ending": min(date.today(), latest.ends_on)} if latest else {}
-        )
+        initial = _initial(request, strategies)
         form = GenerateForm(request.POST or None, strategies=strategies, initial=initial)
         if request.method == "POST" and form.is_valid():
             generated = generation.request(

@@ -23,11 +23,22 @@ class Command(BaseCommand):
             "--year-ending", required=True, help="The last day of the reporting year, YYYY-MM-DD."
         )
         annual_parser.add_argument(
-            "--format", default="pdf", choices=[f.value for f in GeneratedReport.Format]
+            "--format",
+            choices=[f.value for f in GeneratedReport.Format],
+            help="pdf, docx or html; by default, the --out file's ending.",
         )
         annual_parser.add_argument("--out", required=True, help="The file to write.")
 
     def handle(self, *args, **options) -> None:
+        out = Path(options["out"])
+        if not out.parent.is_dir():
+            raise CommandError(f"--out {out}: the folder {out.parent} does not exist.")
+        ending = out.suffix.lstrip(".").lower()
+        fmt = options["format"] or ending
+        if fmt not in GeneratedReport.Format.values:
+            raise CommandError("Give --format pdf, docx or html (or an --out file ending in one).")
+        if ending and ending != fmt:
+            raise CommandError(f"--out {out.name} ends in .{ending} but --format is {fmt}.")
         try:
             year_ending = date.fromisoformat(options["year_ending"])
         except ValueError:
@@ -41,9 +52,8 @@ class Command(BaseCommand):
                 f"No single strategy is called {options['strategy']!r}. Known: {known or 'none'}."
             )
         try:
-            content = generation.make(matches.get(), year_ending, options["format"])
+            content = generation.make(matches.get(), year_ending, fmt)
         except annual.ReportError as error:
             raise CommandError(str(error)) from None
-        out = Path(options["out"])
         out.write_bytes(content)
         self.stdout.write(f"Wrote {out} ({len(content):,} bytes).")
