@@ -93,12 +93,14 @@ def build():
 
 
 def clean():
+    from saferhub.audit.append_only import maintenance
     from saferhub.audit.models import AuditEvent
     from saferhub.strategy.models import MeasureValue, PartnerReturn
 
     MeasureValue.objects.all().delete()
     PartnerReturn.objects.all().delete()
-    AuditEvent.objects.all().delete()
+    with maintenance():  # a throwaway database: the benchmark starts each run afresh
+        AuditEvent._base_manager.all().delete()
 
 
 def timed(function, setup=clean) -> float:

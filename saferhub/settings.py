@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from saferhub.env import env_bool, env_int, env_list, env_str
+from saferhub.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SAFERHUB_VAR_DIR", str(BASE_DIR / "var")))
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "saferhub.strategy",
     "saferhub.reports",
     "saferhub.safeguarding",
+    "saferhub.ops",
     "saferhub.admin_site.PartnershipAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,12 +71,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (redirects included) carries the request id and
+    # every request is logged once with its final status.
+    "saferhub.ops.middleware.RequestIdMiddleware",
+    "saferhub.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages behind sign-in are OFFICIAL-SENSITIVE: Cache-Control: no-store.
+    "saferhub.security.middleware.NoStoreForSignedInUsersMiddleware",
     # Default deny: every URL needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,9 +189,29 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# The templates send the form's token; no script reads the CSRF cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+if PRODUCTION:
+    # __Host-: the browser accepts them only Secure, for Path=/ and without a Domain.
+    SESSION_COOKIE_NAME = "__Host-saferhub_session"
+    CSRF_COOKIE_NAME = "__Host-saferhub_csrf"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (layouts/base.html): everything comes from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -212,9 +241,11 @@ SAFERHUB_RETURN_DUE_DAYS = env_int("SAFERHUB_RETURN_DUE_DAYS", 30)
 # The largest spreadsheet of figures accepted in one upload (10 MiB).
 SAFERHUB_UPLOAD_MAX_BYTES = env_int("SAFERHUB_UPLOAD_MAX_BYTES", 10_485_760)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# /readyz answers 503 when a task has waited this many seconds for a worker.
+SAFERHUB_READY_MAX_QUEUE_AGE = env_int("SAFERHUB_READY_MAX_QUEUE_AGE", 5 * 60)
+
+# One JSON object per line in production (saferhub/ops/logs.py), readable text otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not json or text.")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))

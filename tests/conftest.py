@@ -1,5 +1,7 @@
 import pytest
+from django.db.backends.base.operations import BaseDatabaseOperations
 
+from saferhub.audit.append_only import maintenance
 from tests.strategy.plan import Plan, build_plan
 from tests.world import World, build_world
 
@@ -8,6 +10,21 @@ from tests.world import World, build_world
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; the tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_log():
+    """Between transactional tests Django empties every table; the audit log's
+    append-only triggers refuse that unless the connection is in maintenance."""
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with maintenance(self.connection.alias):
+            original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
 
 
 @pytest.fixture

@@ -1,15 +1,32 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The log is append-only: no bulk change or removal through the ORM either."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only: entries cannot be removed.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
 
 
 class AuditEvent(models.Model):
     """One logged act (Data Protection Act 2018 s62): who did what to which record, when.
 
-    Rows are only ever added, through audit.services.record(). `data` holds
-    identifiers and context, never the personal data itself.
+    Rows are only ever added, through audit.services.record(), and each carries a
+    hash chained to the entry before it (audit/chain.py); `saferhub audit verify`
+    checks the chain. The database refuses UPDATE and DELETE (audit/append_only.py).
+    `data` holds identifiers and context, never the personal data itself.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by record() inside the chain's lock, so it is part of the hash before the INSERT.
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -19,6 +36,11 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Unique: two entries can never follow the same one, even if the lock were bypassed.
+    previous_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -31,3 +53,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only: entries cannot be changed.")
+        if not self.hash:
+            raise ValueError("Add audit entries through saferhub.audit.services.record().")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only: entries cannot be removed.")

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saferhub.access.roles import Role
-from saferhub.audit.models import AuditEvent
+from saferhub.audit import services as audit
 from saferhub.partnership.demo import OTHER_LEADS, SIGN_INS
 from saferhub.partnership.models import Agency, Partnership, User
 from saferhub.strategy import actions as action_service
@@ -240,7 +240,7 @@ def _actions(plan: PlanSpec, priorities, cast: Cast, today: date) -> None:
             for on, _, _ in updates
         ]
         events += dated_events(action, moments)
-    AuditEvent.objects.bulk_update(events, ["at"], batch_size=500)
+    audit.backdate_for_demo(events)
 
 
 def _updates(spec: ActionSpec, plan: PlanSpec, today: date, rng) -> list[tuple[date, str, str]]:

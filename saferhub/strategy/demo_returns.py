@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from saferhub.audit import services as audit
 from saferhub.audit.models import AuditEvent
 from saferhub.partnership.models import User
 from saferhub.strategy import returns
@@ -83,7 +84,7 @@ def load_returns(strategy: Strategy, plan: PlanSpec, staff: Staff, series, today
             events += dated_events(partner_return, moments)
             values += _dated_values(partner_return, saves, moments)
     PartnerReturn.objects.bulk_update(dated_returns, ["submitted_at", "reviewed_at"])
-    AuditEvent.objects.bulk_update(events, ["at"], batch_size=500)
+    audit.backdate_for_demo(events)
     MeasureValue.objects.bulk_update(values, ["entered_at"], batch_size=500)
 
 

@@ -1,4 +1,4 @@
-"""No page answers a visitor who has not signed in, except the sign-in page itself."""
+"""No page answers a visitor who has not signed in but the sign-in page and the health checks."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
@@ -7,9 +7,10 @@ from django.urls import path, resolve
 import saferhub.urls
 from tests.access.url_inventory import every_route
 
-# The only routes a visitor may reach without signing in. Static files are
+# The only routes a visitor may reach without signing in: the sign-in page and the
+# health checks (no personal data, saferhub/ops/). Static files are
 # served by WhiteNoise before the URL resolver and are not routes.
-PUBLIC = {"sign-in"}
+PUBLIC = {"sign-in", "healthz", "readyz"}
 
 
 def _answers_anonymously(client, route) -> bool:

@@ -54,6 +54,15 @@ def page(browser, live_server):
     # on unstyled HTML: any broken asset or script error fails the test.
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # A Content Security Policy violation would silently drop a script or style.
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"CSP violation: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (

@@ -1,0 +1,75 @@
+"""Verify a 1,000,000-entry audit chain: `saferhub audit verify` must take under 10 s.
+
+Run: scripts/with-throwaway-postgres .venv/bin/python bench/audit_verify.py"""
+
+import json
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import harness  # first: sets Django up for the imports below
+from django.db import connection
+
+from saferhub.audit import chain
+
+ENTRIES = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+TARGET_SECONDS = 10.0
+
+
+def fill() -> None:
+    """Chained rows, written with COPY on PostgreSQL (executemany on SQLite)."""
+    start = datetime(2025, 4, 1, tzinfo=UTC)
+    previous = chain.GENESIS
+    rows = []
+    for n in range(ENTRIES):
+        at = start + timedelta(seconds=n * 7, microseconds=n % 997)
+        data = {"figures": n % 12, "period": f"2025-Q{n % 4 + 1}"}
+        agency, verb, target_id = "POLICE", "return.figures_saved", str(n // 40)
+        digest = chain.entry_hash(
+            previous, at, None, agency, verb, "strategy.partnerreturn", target_id, data
+        )
+        rows.append(
+            (
+                at,
+                agency,
+                verb,
+                "strategy.partnerreturn",
+                target_id,
+                json.dumps(data),
+                previous,
+                digest,
+            )
+        )
+        previous = digest
+    columns = "at, agency_code, verb, target_type, target_id, data, previous_hash, hash"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.connection.cursor().copy(
+                f"COPY audit_auditevent ({columns}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute("ANALYZE audit_auditevent")
+        else:
+            cursor.executemany(
+                f"INSERT INTO audit_auditevent ({columns}) VALUES ({', '.join(['%s'] * 8)})",  # noqa: S608
+                rows,
+            )
+
+
+def main() -> None:
+    with harness.throwaway_database():
+        started = time.perf_counter()
+        fill()
+        print(f"Wrote {ENTRIES:,} chained entries in {time.perf_counter() - started:.1f} s")
+        print(harness.database())
+        print(harness.machine())
+        verdict = chain.verify()
+        print(verdict)
+        assert verdict.intact and verdict.checked == ENTRIES
+        status = "within" if verdict.seconds < TARGET_SECONDS else "OVER"
+        print(f"{status} the {TARGET_SECONDS:.0f} s target")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Project-wide security measures that belong to no one app (issue #6)."""
