@@ -15,3 +15,11 @@ class Role(models.TextChoices):
     # address is explicit and assigned.
     POLICE_DA = "police_da", "Police domestic abuse officer"
     BOARD_MEMBER = "board_member", "Board member (read only)"
+
+
+# The partnership's own team, who see every agency's records of the strategy.
+CSP_TEAM = frozenset({Role.CSP_ADMIN, Role.CSP_ANALYST})
+
+
+def in_csp_team(user) -> bool:
+    return bool(CSP_TEAM & user.role_codes)

@@ -8,12 +8,8 @@ has been included in the report (the report itself shows them to everyone).
 from django.db.models import Q
 
 from saferhub.access import scope
-from saferhub.access.roles import Role
+from saferhub.access.roles import in_csp_team
 from saferhub.reports.models import GeneratedReport, Highlight
-
-
-def in_csp_team(user) -> bool:
-    return user.has_role(Role.CSP_ADMIN) or user.has_role(Role.CSP_ANALYST)
 
 
 @scope.rule(Highlight)

@@ -8,7 +8,7 @@ return is approved; the CSP team, who approve them, see all.
 from django.db.models import Q
 
 from saferhub.access import scope
-from saferhub.access.roles import Role
+from saferhub.access.roles import Role, in_csp_team
 from saferhub.strategy.models import (
     Action,
     ExternalObjective,
@@ -22,10 +22,6 @@ from saferhub.strategy.models import (
     Strategy,
     Target,
 )
-
-
-def _in_csp_team(user) -> bool:
-    return user.has_role(Role.CSP_ADMIN) or user.has_role(Role.CSP_ANALYST)
 
 
 def _partnership(user) -> int:
@@ -49,7 +45,7 @@ scope.rule(ProgressUpdate)(
 def _returns(user) -> Q:
     """The CSP team and the board follow every agency's returns; others their own."""
     mine = Q(strategy__partnership_id=_partnership(user))
-    if _in_csp_team(user) or user.has_role(Role.BOARD_MEMBER):
+    if in_csp_team(user) or user.has_role(Role.BOARD_MEMBER):
         return mine
     return mine & Q(agency_id=user.agency_id)
 
@@ -57,7 +53,7 @@ def _returns(user) -> Q:
 @scope.rule(MeasureValue)
 def _values(user) -> Q:
     mine = Q(measure__strategy__partnership_id=_partnership(user))
-    if _in_csp_team(user):
+    if in_csp_team(user):
         return mine
     return mine & (
         Q(partner_return__status=PartnerReturn.Status.APPROVED)
