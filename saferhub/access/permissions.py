@@ -32,6 +32,9 @@ class Action(StrEnum):
     VIEW_CASES = "safeguarding.view_cases"
     SEE_RESTRICTED_ADDRESS = "safeguarding.see_restricted_address"
     MANAGE_REFERRALS = "safeguarding.manage_referrals"
+    MANAGE_MEETINGS = "safeguarding.manage_meetings"
+    IMPORT_REFERRALS = "safeguarding.import_referrals"
+    PRODUCE_MARAC_RETURN = "safeguarding.marac_return"
 
     @property
     def description(self) -> str:
@@ -58,6 +61,9 @@ _DESCRIPTIONS = {
     Action.VIEW_CASES: "See the domestic abuse cases your agency referred or works on",
     Action.SEE_RESTRICTED_ADDRESS: "See a victim's current address (restricted)",
     Action.MANAGE_REFERRALS: "Manage every referral of the partnership: assign IDVAs",
+    Action.MANAGE_MEETINGS: "Run MARAC: set up meetings, draw up case lists, chair and record",
+    Action.IMPORT_REFERRALS: "Import referral history from a spreadsheet",
+    Action.PRODUCE_MARAC_RETURN: "Produce the SafeLives MARAC return (counts, no names)",
 }
 
 
@@ -80,11 +86,18 @@ _DA_SPECIALIST = _CASE_WORK | {Action.SEE_RESTRICTED_ADDRESS}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CSP_ADMIN: _EVERYONE | _CSP_TEAM | _CASE_WORK | {Action.ADMINISTER, Action.EDIT_STRATEGY},
-    Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS},
+    Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS, Action.PRODUCE_MARAC_RETURN},
     Role.AGENCY_LEAD: _EVERYONE
     | _CASE_WORK
     | {Action.SUBMIT_RETURNS, Action.UPDATE_OWN_ACTIONS, Action.WRITE_HIGHLIGHTS},
-    Role.MARAC_COORDINATOR: _EVERYONE | _DA_SPECIALIST | {Action.MANAGE_REFERRALS},
+    Role.MARAC_COORDINATOR: _EVERYONE
+    | _DA_SPECIALIST
+    | {
+        Action.MANAGE_REFERRALS,
+        Action.MANAGE_MEETINGS,
+        Action.IMPORT_REFERRALS,
+        Action.PRODUCE_MARAC_RETURN,
+    },
     Role.IDVA: _EVERYONE | _DA_SPECIALIST,
     Role.AGENCY_REP: _EVERYONE | _CASE_WORK,
     Role.POLICE_DA: _EVERYONE | _DA_SPECIALIST,

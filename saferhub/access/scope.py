@@ -47,5 +47,30 @@ def get_visible_or_404(user, queryset: QuerySet, **lookup) -> Model:
         raise Http404 from None
 
 
+_count_rules: dict[type[Model], ScopeRule] = {}
+
+
+def count_rule(model: type[Model]) -> Callable[[ScopeRule], ScopeRule]:
+    """Register which rows of a model a user may *count* (never see): the rows behind
+    aggregate figures such as the SafeLives return or the annual report, which show
+    numbers and no record. Views still ask `can()` whether the user may see the figures."""
+
+    def register(function: ScopeRule) -> ScopeRule:
+        if model in _count_rules:
+            raise RuntimeError(f"{model.__name__} already has a count rule")
+        _count_rules[model] = function
+        return function
+
+    return register
+
+
+def countable(user, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that go into figures `user` may read. None without a rule."""
+    count = _count_rules.get(queryset.model)
+    if count is None or not (user.is_authenticated and user.is_active and user.agency_id):
+        return queryset.none()
+    return queryset.filter(count(user))
+
+
 def registered_models() -> list[type[Model]]:
     return list(_rules)

@@ -26,6 +26,23 @@ class AreaSettings(models.Model):
     reassessment_weeks = models.PositiveSmallIntegerField(
         "Reassessment due after (weeks)", default=8
     )
+    adult_female_population = models.PositiveIntegerField(
+        "Adult female population (16 and over)",
+        null=True,
+        blank=True,
+        help_text="From the ONS mid-year estimates; the SafeLives return's cases per 10,000 "
+        "adult females is left blank until it is set.",
+    )
+    confidentiality_statement = models.TextField(
+        default=(
+            "The information discussed at this meeting is shared in confidence, for the "
+            "purpose of reducing the risk of serious harm to victims of domestic abuse and "
+            "their children. It must not be shared outside the agencies present without the "
+            "agreement of the chair, except to protect a person from serious harm. Each "
+            "agency records the actions it agrees in its own systems."
+        ),
+        help_text="Printed at the top of every case list and read out at the start of a meeting.",
+    )
 
     class Meta:
         verbose_name = "area MARAC settings"
@@ -133,8 +150,12 @@ class Referral(models.Model):
     """A referral of a victim of high-risk domestic abuse to the partnership's MARAC."""
 
     class Status(models.TextChoices):
-        REFERRED = "referred", "Referred: to be listed"
+        REFERRED = "referred", "Referred: to be heard"
         NOT_ELIGIBLE = "not_eligible", "Not eligible"
+        # Heard at a meeting: the safety plan's actions are being carried out.
+        OPEN = "open", "Heard: safety plan open"
+        # Every action of the safety plan is complete. A repeat referral reopens it.
+        CLOSED = "closed", "Closed"
 
     class LawfulBasis(models.TextChoices):
         VITAL_INTERESTS = "vital_interests", "Vital interests: to protect someone's life"
@@ -183,6 +204,11 @@ class Referral(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     why_not_eligible = models.TextField(blank=True)
     reassessment_due = models.DateField()
+    # The first meeting that heard the case: the SafeLives return counts cases by it.
+    heard_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    # Optimistic locking: a save based on an older version is refused (casework.save_case).
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -192,6 +218,8 @@ class Referral(models.Model):
             models.Index(fields=["partnership", "status", "referred_on"], name="referral_list"),
             # repeats.earlier_referral: a victim's referrals by date.
             models.Index(fields=["victim", "referred_on"], name="referral_victim_date"),
+            # The SafeLives return and the strategy's measures: cases heard in a date range.
+            models.Index(fields=["partnership", "heard_on"], name="referral_heard"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -206,6 +234,11 @@ class Referral(models.Model):
     @property
     def reference(self) -> str:
         return f"R{self.pk:06d}"
+
+    @property
+    def is_marac_case(self) -> bool:
+        """Met a MARAC criterion (anything but not eligible)."""
+        return self.status != self.Status.NOT_ELIGIBLE
 
     def reasons(self) -> list[str]:
         """The MARAC criteria met, in words."""
@@ -263,3 +296,177 @@ class Perpetrator(models.Model):
 
         self.folded_name = people.fold(self.given_name) + people.fold(self.family_name)
         super().save(*args, **kwargs)
+
+
+class Meeting(models.Model):
+    """A daily meeting or a monthly MARAC: a case list, the agencies invited, and what
+    was agreed. Its life: planned (the coordinator draws up the list), confirmed (the
+    list is fixed, agencies invited and researching), open (in session: research is
+    shared), closed (the safety plans are agreed)."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", "Daily meeting"
+        MONTHLY = "monthly", "Monthly MARAC"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned: case list being drawn up"
+        CONFIRMED = "confirmed", "Case list confirmed: research under way"
+        OPEN = "open", "In session"
+        CLOSED = "closed", "Closed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    held_on = models.DateField("Date")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings"
+    )
+    invited_agencies = models.ManyToManyField(Agency, related_name="marac_invitations")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "held_on"], name="meeting_one_per_kind_and_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.held_on:%-d %B %Y}"
+
+    @property
+    def research_shared(self) -> bool:
+        """Each agency sees the others' research only once the meeting is open."""
+        return self.status in (self.Status.OPEN, self.Status.CLOSED)
+
+
+class ListedCase(models.Model):
+    """A referral on a meeting's case list, and what the meeting said about it."""
+
+    class Why(models.TextChoices):
+        NEW = "new", "New referral"
+        REPEAT = "repeat", "Repeat referral"
+        OVERDUE_ACTIONS = "overdue_actions", "Actions overdue"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="listed_cases")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="listings")
+    position = models.PositiveSmallIntegerField()
+    why = models.CharField("Why listed", max_length=20, choices=Why.choices)
+    discussion = models.TextField(blank=True)
+    heard = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "referral"], name="listed_once_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} at {self.meeting}"
+
+
+class Research(models.Model):
+    """What one invited agency holds on a listed case, recorded before the meeting."""
+
+    listed_case = models.ForeignKey(ListedCase, on_delete=models.CASCADE, related_name="research")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="marac_research")
+    holds_information = models.BooleanField("The agency holds information on the case")
+    summary = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="marac_research"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "research"
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listed_case", "agency"], name="research_once_per_agency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on {self.listed_case}"
+
+
+class SafetyAction(models.Model):
+    """One action of a victim's multi-agency safety plan, owned by an agency."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETE = "complete", "Complete"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="safety_actions")
+    agreed_at = models.ForeignKey(
+        ListedCase, on_delete=models.PROTECT, related_name="actions_agreed"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="safety_actions")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_actions",
+    )
+    description = models.TextField()
+    due_on = models.DateField("Due")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    update = models.TextField("Latest update", blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            # Overdue actions of a partnership's cases; an agency's actions.
+            models.Index(fields=["status", "due_on"], name="safety_action_due"),
+            models.Index(fields=["agency", "status"], name="safety_action_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < today
+
+
+class ReferralImport(models.Model):
+    """A spreadsheet of past referrals uploaded by the coordinator, imported by the task
+    worker all-or-nothing (importing.py). The file is kept in the row, never on disk under
+    a name the user chose, and emptied once the import has finished."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Not imported: problems found"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="referral_imports"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referral_imports"
+    )
+    filename = models.CharField(max_length=200)  # shown back to the user, never used as a path
+    content = models.BinaryField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Each problem: {"line": n, "column": name, "message": text}.
+    problems = models.JSONField(default=list)
+    # On success: {"referrals": n, "people": n, "meetings": n}.
+    created = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename}"

@@ -9,7 +9,7 @@ from django.db import transaction
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
 from saferhub.partnership.models import Partnership
-from saferhub.safeguarding import dash, repeats
+from saferhub.safeguarding import dash, repeats, safety_plans
 from saferhub.safeguarding.models import AreaSettings, DashAnswer, Perpetrator, Person, Referral
 
 
@@ -95,4 +95,6 @@ def refer(user, entered: NewReferral) -> Referral:
         perpetrator.referral = referral
         perpetrator.save()
     record(user, "referral.created", referral, status=referral.status, score=referral.dash_score)
+    if referral.is_repeat:
+        safety_plans.reopen_for_repeat(user, referral)
     return referral

@@ -46,9 +46,9 @@ def earlier_referral(
     if victim.pk is None:
         return None
     earlier = (
-        Referral.objects.filter(
+        Referral.objects.exclude(status=Referral.Status.NOT_ELIGIBLE)
+        .filter(
             victim=victim,
-            status=Referral.Status.REFERRED,
             referred_on__gte=months_before(referred_on, REPEAT_MONTHS),
             referred_on__lte=referred_on,
         )

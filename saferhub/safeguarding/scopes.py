@@ -1,31 +1,83 @@
 """Scope rules for safeguarding (see access.scope).
 
-A user sees a case only if their agency referred it, they coordinate MARAC for the
-partnership, or they are the IDVA assigned to it. Meetings and actions come later: an
-agency invited to the case's meeting, or owning one of its actions, will be further
-clauses of `_referral_rule` (the hook below), so every list, search and page follows.
-A person is visible when one of their referrals is.
+A user sees a case (a referral) only if their agency referred it, was invited to a
+meeting that listed it, or owns one of its safety-plan actions; or they coordinate
+MARAC for the partnership; or they are the IDVA assigned to it. Everything else about
+a case follows the case: its person, its actions. Meetings are seen by the coordinator
+and the agencies invited. Research is seen by the agency that wrote it, by the
+coordinator, and by the other invited agencies once the meeting is open.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from saferhub.access import scope
 from saferhub.access.roles import Role
-from saferhub.safeguarding.models import Person, Referral
+from saferhub.safeguarding.models import (
+    ListedCase,
+    Meeting,
+    Person,
+    Referral,
+    Research,
+    SafetyAction,
+)
+
+
+def _coordinates(user) -> bool:
+    return user.has_role(Role.MARAC_COORDINATOR)
 
 
 @scope.rule(Referral)
 def _referral_rule(user) -> Q:
     mine = Q(partnership_id=user.agency.partnership_id)
-    if user.has_role(Role.MARAC_COORDINATOR):
+    if _coordinates(user):
         return mine
-    return mine & (
-        Q(referring_agency_id=user.agency_id) | Q(idva_id=user.pk)
-        # Hook for later slices: | Q(meetings__invited_agencies=user.agency_id)
-        #                        | Q(safety_actions__owning_agency=user.agency_id)
+    invited = ListedCase.objects.filter(
+        referral_id=OuterRef("pk"), meeting__invited_agencies=user.agency_id
     )
+    owns_action = SafetyAction.objects.filter(referral_id=OuterRef("pk"), agency_id=user.agency_id)
+    return mine & (
+        Q(referring_agency_id=user.agency_id)
+        | Q(idva_id=user.pk)
+        | Q(Exists(invited))
+        | Q(Exists(owns_action))
+    )
+
+
+@scope.count_rule(Referral)
+def _referral_count_rule(user) -> Q:
+    """Figures (the SafeLives return, the annual report, measures) count the partnership's
+    cases; the pages showing them ask can() first and show numbers only."""
+    return Q(partnership_id=user.agency.partnership_id)
 
 
 @scope.rule(Person)
 def _person_rule(user) -> Q:
     return Q(pk__in=Referral.objects.filter(_referral_rule(user)).values("victim_id"))
+
+
+@scope.rule(SafetyAction)
+def _action_rule(user) -> Q:
+    """The whole safety plan is seen by whoever sees the case (the IDVA included)."""
+    return Q(referral__in=Referral.objects.filter(_referral_rule(user)))
+
+
+@scope.rule(Meeting)
+def _meeting_rule(user) -> Q:
+    mine = Q(partnership_id=user.agency.partnership_id)
+    if _coordinates(user):
+        return mine
+    return mine & Q(pk__in=Meeting.objects.filter(invited_agencies=user.agency_id).values("pk"))
+
+
+@scope.rule(ListedCase)
+def _listed_case_rule(user) -> Q:
+    return Q(meeting__in=Meeting.objects.filter(_meeting_rule(user)))
+
+
+@scope.rule(Research)
+def _research_rule(user) -> Q:
+    listed = Q(listed_case__in=ListedCase.objects.filter(_listed_case_rule(user)))
+    if _coordinates(user):
+        return listed
+    shared = Q(listed_case__meeting__status__in=[Meeting.Status.OPEN, Meeting.Status.CLOSED])
+    return listed & (Q(agency_id=user.agency_id) | shared)
