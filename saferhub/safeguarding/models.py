@@ -207,8 +207,10 @@ class Referral(models.Model):
     # The first meeting that heard the case: the SafeLives return counts cases by it.
     heard_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    # Optimistic locking: a save based on an older version is refused (casework.save_case).
+    # Optimistic locking: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # The referral_ref of an imported referral: importing the same file again skips it.
+    import_ref = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,6 +227,11 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(victim_consented=True) | ~models.Q(lawful_basis=""),
                 name="referral_without_consent_has_lawful_basis",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "import_ref"],
+                condition=~models.Q(import_ref=""),
+                name="referral_import_ref_unique",
             ),
         ]
 
