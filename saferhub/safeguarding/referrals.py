@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F
 
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
@@ -98,3 +99,24 @@ def refer(user, entered: NewReferral) -> Referral:
     if referral.is_repeat:
         safety_plans.reopen_for_repeat(user, referral)
     return referral
+
+
+class StaleReferral(Exception):
+    """Someone else changed the case since this user opened it."""
+
+
+@transaction.atomic
+def assign_idva(user, referral: Referral, idva, expected_version: int) -> None:
+    """The coordinator assigns the case's IDVA, who then sees it and its whole safety plan."""
+    if not idva.has_role(Role.IDVA) or idva.agency.partnership_id != referral.partnership_id:
+        raise ValueError("Choose an IDVA of the partnership")
+    updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update(
+        idva=idva, version=F("version") + 1
+    )
+    if not updated:
+        raise StaleReferral(
+            "Someone else changed this case while you had it open. Nothing has been saved: "
+            "the page now shows the case as it is."
+        )
+    referral.idva, referral.version = idva, expected_version + 1
+    record(user, "referral.idva_assigned", referral, idva=idva.pk)

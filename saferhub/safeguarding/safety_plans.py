@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from saferhub.access.permissions import Action, can
 from saferhub.access.roles import Role
@@ -99,6 +100,7 @@ def update(
         raise SafetyPlanError("Only the owning agency or the MARAC coordinator updates an action.")
     status = SafetyAction.Status.COMPLETE if complete else SafetyAction.Status.OPEN
     updated = SafetyAction.objects.filter(pk=action.pk, version=expected_version).update(
+        updated_at=timezone.now(),
         update=text,
         status=status,
         completed_on=today if complete else None,

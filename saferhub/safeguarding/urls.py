@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from saferhub.safeguarding.views import referrals
+from saferhub.safeguarding.views import meetings, referrals, safety_plans
 
 urlpatterns = [
     path("safeguarding/referrals/", referrals.index, name="referrals"),
@@ -14,4 +14,19 @@ urlpatterns = [
         name="referral-confirmation",
     ),
     path("safeguarding/people/similar/", referrals.similar_people, name="people-similar"),
+    path(
+        "safeguarding/referrals/<int:pk>/idva/", referrals.assign_idva, name="referral-assign-idva"
+    ),
+    # Meetings and safety plans.
+    path("safeguarding/meetings/", meetings.index, name="meetings"),
+    path("safeguarding/meetings/new/", meetings.create, name="meeting-create"),
+    path("safeguarding/meetings/<int:pk>/", meetings.detail, name="meeting"),
+    path("safeguarding/meetings/<int:pk>/change/", meetings.change, name="meeting-change"),
+    path(
+        "safeguarding/meetings/<int:meeting_pk>/cases/<int:pk>/",
+        meetings.listed_case,
+        name="listed-case",
+    ),
+    path("safeguarding/actions/", safety_plans.index, name="safety-actions"),
+    path("safeguarding/actions/<int:pk>/", safety_plans.detail, name="safety-action"),
 ]

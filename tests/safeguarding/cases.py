@@ -81,3 +81,16 @@ def make_referral(
             referred_on=on or date.today(),
         ),
     )
+
+
+def hold_meeting(coordinator, referrals, agencies, *, on: date | None = None, kind="daily"):
+    """List, confirm, open and return a meeting hearing `referrals` (open, not closed),
+    with `agencies` invited, through the real services."""
+    from saferhub.safeguarding import meetings
+
+    day = meetings.next_weekday(on or date.today())
+    meeting = meetings.create(coordinator, kind, day)
+    meetings.add_to_list(coordinator, meeting, [r.pk for r in referrals], meeting.version)
+    meetings.confirm(coordinator, meeting, [a.pk for a in agencies], meeting.version)
+    meetings.open_meeting(coordinator, meeting, meeting.version)
+    return meeting

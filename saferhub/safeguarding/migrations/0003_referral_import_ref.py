@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0002_agency_marac_sector'),
-        ('safeguarding', '0002_meetings_safety_plans_imports'),
+        ("partnership", "0002_agency_marac_sector"),
+        ("safeguarding", "0002_meetings_safety_plans_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='import_ref',
+            model_name="referral",
+            name="import_ref",
             field=models.CharField(blank=True, max_length=50),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(condition=models.Q(('import_ref', ''), _negated=True), fields=('partnership', 'import_ref'), name='referral_import_ref_unique'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("import_ref", ""), _negated=True),
+                fields=("partnership", "import_ref"),
+                name="referral_import_ref_unique",
+            ),
         ),
     ]

@@ -1,13 +1,18 @@
 """Referring a victim, the referrals list and the case page. Views only ask and render."""
 
+from datetime import date
+
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from saferhub.access import scope
 from saferhub.access.permissions import Action, can, require
 from saferhub.audit.services import record
-from saferhub.safeguarding import dash, people
+from saferhub.safeguarding import dash, people, referrals, safety_plans
 from saferhub.safeguarding.forms import ReferralForm, parse_date
 from saferhub.safeguarding.lookups import referral_for
+from saferhub.safeguarding.meeting_forms import AssignIdvaForm
 from saferhub.safeguarding.models import Person, Referral
 from saferhub.safeguarding.referrals import refer
 
@@ -91,16 +96,46 @@ def detail(request, pk: int):
     may_see_address = can(request.user, Action.SEE_RESTRICTED_ADDRESS)
     # Consultation of a case record is logged (DPA 2018 s62): who, when, which case.
     record(request.user, "referral.viewed", referral, address_shown=may_see_address)
-    answers = referral.dash_answers.all()
+    assign_form = None
+    if can(request.user, Action.MANAGE_REFERRALS) and referral.is_marac_case:
+        assign_form = AssignIdvaForm(
+            initial={"version": referral.version, "idva": referral.idva_id},
+            partnership=referral.partnership_id,
+        )
     return render(
         request,
         "safeguarding/referral.html",
         {
             "referral": referral,
             "reasons": referral.reasons(),
-            "answers": answers,
+            "answers": referral.dash_answers.all(),
             "answer_labels": dict(dash.ANSWERS),
             "perpetrators": referral.perpetrators.all(),
             "may_see_address": may_see_address,
+            # Every meeting that listed the case, and the whole safety plan: whoever may
+            # see the case sees its plan (the IDVA, the agencies invited, the owners).
+            "listings": referral.listings.select_related("meeting").order_by("meeting__held_on"),
+            "actions": safety_plans.plan_for(referral),
+            "today": date.today(),
+            "assign_form": assign_form,
         },
     )
+
+
+@require_POST
+def assign_idva(request, pk: int):
+    require(request.user, Action.MANAGE_REFERRALS)
+    referral = referral_for(request.user, pk)
+    form = AssignIdvaForm(request.POST, partnership=referral.partnership_id)
+    if form.is_valid():
+        try:
+            referrals.assign_idva(
+                request.user, referral, form.cleaned_data["idva"], form.cleaned_data["version"]
+            )
+        except referrals.StaleReferral as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, f"{referral.idva.get_full_name()} is now the case's IDVA.")
+    else:
+        messages.error(request, "Choose the IDVA.")
+    return redirect("referral", referral.pk)
