@@ -7,4 +7,8 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding: high-risk domestic abuse"
 
     def ready(self) -> None:
-        from saferhub.safeguarding import scopes  # noqa: F401
+        from saferhub.safeguarding import (  # noqa: F401
+            attention,
+            reminders,
+            scopes,
+        )

@@ -25,6 +25,7 @@ or a person other than the recipient.
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,6 +146,24 @@ def _send_once(reminder: Reminder, connection) -> None:
         message.send()  # last: the row commits only if this succeeds
 
 
+ReminderSource = Callable[[date], list[Reminder]]
+_sources: list[ReminderSource] = []
+
+
+def source(kind: str, label: str) -> Callable[[ReminderSource], ReminderSource]:
+    """Let another app add reminders of its own kind (e.g. overdue safety-plan actions),
+    sent, recorded and never repeated by the same machinery."""
+
+    def register(function: ReminderSource) -> ReminderSource:
+        if kind in KINDS:
+            raise RuntimeError(f"reminder kind {kind!r} is registered twice")
+        KINDS[kind] = label
+        _sources.append(function)
+        return function
+
+    return register
+
+
 def reminders_for(on: date) -> list[Reminder]:
     """Every reminder due on the day, sent before or not."""
     reminders: list[Reminder] = []
@@ -152,6 +171,8 @@ def reminders_for(on: date) -> list[Reminder]:
         reminders += _returns_due(strategy, on)
         reminders += _returns_overdue(strategy, on)
         reminders += _actions_overdue(strategy, on)
+    for other in _sources:
+        reminders += other(on)
     return reminders
 
 
@@ -197,7 +218,7 @@ def _returns_overdue(strategy: Strategy, on: date) -> list[Reminder]:
 def _to_leads(kind: str, strategy: Strategy, owed, sent_back=frozenset()) -> list[Reminder]:
     owed = [(agency, quarter) for agency, quarter in owed if agency.is_active]
     leads: dict[int, list[User]] = {}
-    for user in _reachable(
+    for user in reachable(
         User.objects.filter(
             agency_id__in={agency.id for agency, _ in owed},
             role_assignments__role=Role.AGENCY_LEAD,
@@ -224,7 +245,7 @@ def _actions_overdue(strategy: Strategy, on: date) -> list[Reminder]:
     ]
 
 
-def _reachable(users):
+def reachable(users):
     """Users who can be sent an e-mail: active, with an address."""
     return users.filter(is_active=True).exclude(email="").distinct()
 
@@ -232,7 +253,7 @@ def _reachable(users):
 # -- the e-mails ---------------------------------------------------------------------------
 
 
-def _link(name: str, args: list, agreed_path: str) -> str:
+def link(name: str, args: list, agreed_path: str) -> str:
     try:
         path = reverse(name, args=args)
     except NoReverseMatch:  # the page is not routed (yet): its agreed path
@@ -244,7 +265,7 @@ def _return_reminder(
     kind, strategy, agency, quarter: Period, lead: User, sent_back: bool = False
 ) -> Reminder:
     due = f"{returns.due_date(quarter):%-d %B %Y}"
-    url = _link(
+    url = link(
         "return",
         [strategy.slug, quarter.code_slug],
         f"/strategy/{strategy.slug}/returns/{quarter.code_slug}/",
@@ -270,8 +291,8 @@ def _return_reminder(
         key=f"return:{strategy.id}:{agency.id}:{quarter.start.isoformat()}",
         recipient=lead,
         subject=subject,
-        text=_text(lead, news, action, url, why),
-        html=_html(lead, news, action, url, why),
+        text=text_body(lead, news, action, url, why),
+        html=html_body(lead, news, action, url, why),
         target=strategy,
     )
 
@@ -279,7 +300,7 @@ def _return_reminder(
 def _action_reminder(action: Action) -> Reminder:
     owner, due = action.owner, f"{action.due_on:%-d %B %Y}"
     priority = action.priority
-    url = _link("action", [action.id], f"/actions/{action.id}/")
+    url = link("action", [action.id], f"/actions/{action.id}/")
     news = (
         f"The action \u201c{action.title}\u201d ({action.owning_agency.name}, priority "
         f"{priority.number} of {priority.strategy.title}) was due on {due} and is not done."
@@ -293,13 +314,13 @@ def _action_reminder(action: Action) -> Reminder:
         key=f"action:{action.id}:{action.due_on.isoformat()}",
         recipient=owner,
         subject=f"saferhub: your action is overdue: {action.title}",
-        text=_text(owner, news, how, url, why),
-        html=_html(owner, news, how, url, why),
+        text=text_body(owner, news, how, url, why),
+        html=html_body(owner, news, how, url, why),
         target=action,
     )
 
 
-def _text(recipient: User, news: str, action: str, url: str, why: str) -> str:
+def text_body(recipient: User, news: str, action: str, url: str, why: str) -> str:
     hello = f"Dear {recipient.first_name}," if recipient.first_name else "Hello,"
     return (
         f"{hello}\n\n{news}\n\n{action}\n{url}\n\n"
@@ -307,7 +328,7 @@ def _text(recipient: User, news: str, action: str, url: str, why: str) -> str:
     )
 
 
-def _html(recipient: User, news: str, action: str, url: str, why: str) -> str:
+def html_body(recipient: User, news: str, action: str, url: str, why: str) -> str:
     hello = f"Dear {recipient.first_name}," if recipient.first_name else "Hello,"
     return format_html(
         '<p>{}</p><p>{}</p><p>{} <a href="{}">{}</a></p>'

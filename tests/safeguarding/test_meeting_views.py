@@ -200,3 +200,24 @@ def test_the_case_page_is_logged_and_takes_a_constant_number_of_queries(client, 
     measure(small)  # warm caches (sessions, roles)
     assert measure(small) == measure(big)
     assert AuditEvent.objects.filter(verb="referral.viewed", target_id=str(big.pk)).exists()
+
+
+def test_the_home_page_asks_for_overdue_actions_and_cases_to_list(client, world):
+    case = make_referral(world.police_officer, victim(world), on=TODAY - timedelta(days=20))
+    waiting = make_referral(world.police_officer, victim(world, "Ann", "Lee", date(1980, 1, 2)))
+    meeting = hold_meeting(world.coordinator, [case], [world.police], on=TODAY - timedelta(days=14))
+    safety_plans.agree(
+        world.coordinator,
+        meeting.listed_cases.get(),
+        agency=world.housing,
+        officer=None,
+        description="Late step",
+        due_on=TODAY - timedelta(days=2),
+    )
+    meetings.close(world.coordinator, meeting, meeting.version)
+    client.force_login(world.housing_officer)
+    assert "1 safety-plan action overdue" in client.get("/").content.decode()
+    client.force_login(world.coordinator)
+    page = client.get("/").content.decode()
+    assert "1 referral waiting for a meeting" in page
+    assert waiting.victim.family_name not in page

@@ -187,3 +187,31 @@ def test_a_repeat_reopens_the_closed_case(world):
     meetings.close(world.coordinator, second, second.version)
     first.refresh_from_db(), repeat.refresh_from_db()
     assert first.status == repeat.status == Referral.Status.CLOSED
+
+
+def test_overdue_actions_are_emailed_once_to_their_officer_or_the_agency_leads(world, mailoutbox):
+    from saferhub.strategy.reminders import send_reminders
+
+    world.housing_officer.email = "hal@example.org"
+    world.housing_officer.save()
+    world.police_lead.email = "lena@example.org"
+    world.police_lead.save()
+    case = make_referral(world.police_officer, victim(world), on=TODAY - timedelta(days=30))
+    meeting = hold_meeting(world.coordinator, [case], [world.police], on=TODAY - timedelta(days=28))
+    listed = meeting.listed_cases.get()
+    for agency, officer in ((world.housing, world.housing_officer), (world.police, None)):
+        safety_plans.agree(
+            world.coordinator,
+            listed,
+            agency=agency,
+            officer=officer,
+            description="Secret words about Zoë",
+            due_on=TODAY - timedelta(days=1),
+        )
+    summary = send_reminders(TODAY)
+    assert summary.sent["safety_action_overdue"] == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["hal@example.org", "lena@example.org"]
+    for message in mailoutbox:
+        assert case.reference in message.body
+        assert "Zo" not in message.body and "Secret" not in message.body
+    assert send_reminders(TODAY).sent["safety_action_overdue"] == 0

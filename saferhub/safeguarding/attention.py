@@ -1,0 +1,60 @@
+"""What MARAC work asks of each user on their home page: counts and links, no names."""
+
+from datetime import date
+
+from django.urls import reverse
+
+from saferhub.access import scope
+from saferhub.access.permissions import Action, can
+from saferhub.home.attention import AttentionItem, provider
+from saferhub.safeguarding.models import Meeting, Referral, SafetyAction
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@provider
+def overdue_safety_actions(user) -> list[AttentionItem]:
+    if not can(user, Action.VIEW_CASES):
+        return []
+    late = (
+        scope.visible(user, SafetyAction.objects.filter(agency_id=user.agency_id))
+        .filter(status=SafetyAction.Status.OPEN, due_on__lt=date.today())
+        .count()
+    )
+    if not late:
+        return []
+    return [
+        AttentionItem(
+            title=f"{_plural(late, 'safety-plan action')} overdue",
+            detail=f"{user.agency.name}'s actions agreed at MARAC meetings, past their due date. "
+            "They go back on the next meeting's list.",
+            url=reverse("safety-actions"),
+            urgency=0,
+        )
+    ]
+
+
+@provider
+def cases_to_list(user) -> list[AttentionItem]:
+    if not can(user, Action.MANAGE_MEETINGS):
+        return []
+    waiting = scope.visible(user, Referral.objects.filter(status=Referral.Status.REFERRED)).exclude(
+        listings__meeting__status__in=[
+            Meeting.Status.PLANNED,
+            Meeting.Status.CONFIRMED,
+            Meeting.Status.OPEN,
+        ]
+    )
+    count = waiting.count()
+    if not count:
+        return []
+    return [
+        AttentionItem(
+            title=f"{_plural(count, 'referral')} waiting for a meeting",
+            detail="Eligible referrals not yet on a case list.",
+            url=reverse("meetings"),
+            urgency=10,
+        )
+    ]
