@@ -16,6 +16,22 @@ class PartnershipAdminSite(admin.AdminSite):
         return can(request.user, Action.ADMINISTER)
 
 
+class CountsOnlyAdmin(admin.ModelAdmin):
+    """Every saferhub admin page's base. Deleting a partnership, agency or user would list,
+    by name, every record that depends on it, victims included, to an administrator with
+    no part in their cases: these pages show counts instead (the canary test checks)."""
+
+    def get_deleted_objects(self, objs, request):
+        _, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        summary = [f"{count} {name}" for name, count in model_count.items()]
+        if protected:
+            protected = [
+                f"{len(protected)} record{'s' if len(protected) != 1 else ''} of case work "
+                "or the strategy depend on it: they must be dealt with first"
+            ]
+        return summary, model_count, perms_needed, protected
+
+
 class PartnershipAdminConfig(AdminConfig):
     default_site = "saferhub.admin_site.PartnershipAdminSite"
 

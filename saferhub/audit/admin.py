@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from saferhub.admin_site import CountsOnlyAdmin
 from saferhub.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(CountsOnlyAdmin):
     """Read-only: the log is append-only, even for administrators."""
 
     list_display = ["at", "actor", "agency_code", "verb", "target_type", "target_id"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 
+from saferhub.admin_site import CountsOnlyAdmin
 from saferhub.partnership.models import Agency, Partnership, RoleAssignment, Team, User, Ward
 
 # saferhub's roles (access.roles) replace Django's groups; showing both would confuse.
@@ -9,12 +10,12 @@ admin.site.unregister(Group)
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(CountsOnlyAdmin):
     list_display = ["name", "area"]
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(CountsOnlyAdmin):
     list_display = ["name", "code", "partnership"]
     search_fields = ["name", "code"]
 
@@ -25,7 +26,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(CountsOnlyAdmin):
     list_display = ["name", "code", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
@@ -38,7 +39,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CountsOnlyAdmin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "is_active"]
     list_filter = ["agency", "is_active", "role_assignments__role"]
     list_select_related = ["agency"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from saferhub.admin_site import CountsOnlyAdmin
 from saferhub.strategy.models import ExternalObjective, ExternalPlan, Outcome, Priority, Strategy
 
 
@@ -11,7 +12,7 @@ class PriorityInline(admin.StackedInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(CountsOnlyAdmin):
     list_display = ["title", "partnership", "starts_on", "ends_on"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PriorityInline]
@@ -23,7 +24,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(CountsOnlyAdmin):
     list_display = ["number", "title", "strategy", "lead_agency"]
     list_filter = ["strategy"]
     filter_horizontal = ["aligned_objectives"]
@@ -36,6 +37,6 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(ExternalPlan)
-class ExternalPlanAdmin(admin.ModelAdmin):
+class ExternalPlanAdmin(CountsOnlyAdmin):
     list_display = ["title", "owner", "partnership"]
     inlines = [ObjectiveInline]
