@@ -57,6 +57,8 @@ SECTIONS = [
             "marac-return",
             "referral-imports",
             "referral-import",
+            "break-glass",
+            "break-glass-report",
         ),
     ),
     ("Partnership", "directory", Action.VIEW_PARTNERSHIP, ("directory", "agency")),

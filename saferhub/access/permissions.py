@@ -35,6 +35,8 @@ class Action(StrEnum):
     MANAGE_MEETINGS = "safeguarding.manage_meetings"
     IMPORT_REFERRALS = "safeguarding.import_referrals"
     PRODUCE_MARAC_RETURN = "safeguarding.marac_return"
+    BREAK_GLASS = "safeguarding.break_glass"
+    REVIEW_BREAK_GLASS = "safeguarding.review_break_glass"
 
     @property
     def description(self) -> str:
@@ -64,6 +66,8 @@ _DESCRIPTIONS = {
     Action.MANAGE_MEETINGS: "Run MARAC: set up meetings, draw up case lists, chair and record",
     Action.IMPORT_REFERRALS: "Import referral history from a spreadsheet",
     Action.PRODUCE_MARAC_RETURN: "Produce the SafeLives MARAC return (counts, no names)",
+    Action.BREAK_GLASS: "Open a case outside your access in an emergency, giving a reason",
+    Action.REVIEW_BREAK_GLASS: "Review every break-glass access to a case",
 }
 
 
@@ -81,11 +85,14 @@ _CSP_TEAM = {
 
 # Case work. Board members and CSP analysts see aggregate figures only, never a case
 # record; so they neither refer (a referrer must see what they referred) nor view cases.
-_CASE_WORK = {Action.REFER, Action.VIEW_CASES}
+_CASE_WORK = {Action.REFER, Action.VIEW_CASES, Action.BREAK_GLASS}
 _DA_SPECIALIST = _CASE_WORK | {Action.SEE_RESTRICTED_ADDRESS}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.CSP_ADMIN: _EVERYONE | _CSP_TEAM | _CASE_WORK | {Action.ADMINISTER, Action.EDIT_STRATEGY},
+    Role.CSP_ADMIN: _EVERYONE
+    | _CSP_TEAM
+    | _CASE_WORK
+    | {Action.ADMINISTER, Action.EDIT_STRATEGY, Action.REVIEW_BREAK_GLASS},
     Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS, Action.PRODUCE_MARAC_RETURN},
     Role.AGENCY_LEAD: _EVERYONE
     | _CASE_WORK

@@ -477,3 +477,26 @@ class ReferralImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.filename}"
+
+
+class BreakGlassAccess(models.Model):
+    """A user opened a case outside their scope in an emergency, giving a reason. The access
+    lasts a few hours (breakglass.HOURS); the coordinator and the case's referring agency are
+    told, and administrators see every one on a report."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
+    )
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass accesses"
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="break_glass_user")]
+
+    def __str__(self) -> str:
+        return f"Break-glass access to {self.referral}"

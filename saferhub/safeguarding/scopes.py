@@ -2,17 +2,20 @@
 
 A user sees a case (a referral) only if their agency referred it, was invited to a
 meeting that listed it, or owns one of its safety-plan actions; or they coordinate
-MARAC for the partnership; or they are the IDVA assigned to it. Everything else about
+MARAC for the partnership; or they are the IDVA assigned to it; or they opened it by
+break-glass, with a reason, in the last few hours (breakglass.py). Everything else about
 a case follows the case: its person, its actions. Meetings are seen by the coordinator
 and the agencies invited. Research is seen by the agency that wrote it, by the
 coordinator, and by the other invited agencies once the meeting is open.
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from saferhub.access import scope
 from saferhub.access.roles import Role
 from saferhub.safeguarding.models import (
+    BreakGlassAccess,
     ListedCase,
     Meeting,
     Person,
@@ -35,11 +38,15 @@ def _referral_rule(user) -> Q:
         referral_id=OuterRef("pk"), meeting__invited_agencies=user.agency_id
     )
     owns_action = SafetyAction.objects.filter(referral_id=OuterRef("pk"), agency_id=user.agency_id)
+    broke_glass = BreakGlassAccess.objects.filter(
+        referral_id=OuterRef("pk"), user_id=user.pk, expires_at__gt=timezone.now()
+    )
     return mine & (
         Q(referring_agency_id=user.agency_id)
         | Q(idva_id=user.pk)
         | Q(Exists(invited))
         | Q(Exists(owns_action))
+        | Q(Exists(broke_glass))
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from saferhub.safeguarding.views import meetings, referrals, safety_plans
+from saferhub.safeguarding.views import breakglass, meetings, referrals, safety_plans
 
 urlpatterns = [
     path("safeguarding/referrals/", referrals.index, name="referrals"),
@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("safeguarding/actions/", safety_plans.index, name="safety-actions"),
     path("safeguarding/actions/<int:pk>/", safety_plans.detail, name="safety-action"),
+    path("safeguarding/break-glass/", breakglass.open_case, name="break-glass"),
+    path("safeguarding/break-glass/report/", breakglass.report, name="break-glass-report"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from saferhub.access import scope
 from saferhub.access.permissions import Action, can, require
 from saferhub.audit.services import record
-from saferhub.safeguarding import dash, people, referrals, safety_plans
+from saferhub.safeguarding import breakglass, dash, people, referrals, safety_plans
 from saferhub.safeguarding.forms import ReferralForm, parse_date
 from saferhub.safeguarding.lookups import referral_for
 from saferhub.safeguarding.meeting_forms import AssignIdvaForm
@@ -118,6 +118,7 @@ def detail(request, pk: int):
             "actions": safety_plans.plan_for(referral),
             "today": date.today(),
             "assign_form": assign_form,
+            "break_glass": breakglass.active_for(request.user).filter(referral=referral).first(),
         },
     )
 
