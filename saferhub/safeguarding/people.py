@@ -120,8 +120,15 @@ def find_similar(user, given: str, family: str, dob: date | None, postcode: str)
     matches.sort(key=lambda match: (-len(match.reasons), match.person.family_name))
     matches = matches[:MAX_MATCHES]
     if matches:
-        # What was searched for is personal data: only the count is logged.
-        record(user, "person.searched", None, results=len(matches))
+        # What was searched for is personal data: only who was offered (ids) is logged, so
+        # "who has viewed this person" includes the searches that showed them.
+        record(
+            user,
+            "person.searched",
+            None,
+            results=len(matches),
+            people=[match.person.pk for match in matches],
+        )
     return matches
 
 

@@ -59,7 +59,9 @@ def _referral_count_rule(user) -> Q:
 
 @scope.rule(Person)
 def _person_rule(user) -> Q:
-    return Q(pk__in=Referral.objects.filter(_referral_rule(user)).values("victim_id"))
+    # Correlated (EXISTS per person), not IN (all visible referrals): the search at intake
+    # looks at a handful of candidates among a million people, through their own index.
+    return Q(Exists(Referral.objects.filter(_referral_rule(user), victim_id=OuterRef("pk"))))
 
 
 @scope.rule(SafetyAction)

@@ -59,7 +59,7 @@ def test_only_people_the_user_may_see_are_offered(world, zoe):
 def test_a_search_that_finds_someone_is_audited_without_the_terms(world, zoe):
     _found(world.police_officer, "Zoe", "Smith-Jones", date(1990, 4, 3), "LS9 7TF")
     event = AuditEvent.objects.get(verb="person.searched")
-    assert event.data == {"results": 1} and event.actor == world.police_officer
+    assert event.data == {"results": 1, "people": [zoe.pk]} and event.actor == world.police_officer
     _found(world.police_officer, "Nobody", "Known")
     assert AuditEvent.objects.filter(verb="person.searched").count() == 1
 
