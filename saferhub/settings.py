@@ -133,10 +133,27 @@ def _databases() -> dict:
         }
     elif config["ENGINE"] not in {"django.db.backends.postgresql"}:
         raise ImproperlyConfigured("DATABASE_URL must name PostgreSQL or SQLite.")
-    return {"default": config}
+    databases = {"default": config}
+    replica_url = env_str("DATABASE_REPLICA_URL")
+    if replica_url:
+        # A PostgreSQL read replica of the primary, for the dashboards and reports
+        # (saferhub/db_routers.py). The tests read the test database in its place.
+        try:
+            replica = dj_database_url.parse(replica_url, conn_max_age=config["CONN_MAX_AGE"])
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URL is not a database URL: {error}"
+            ) from None
+        if not config["ENGINE"] == replica["ENGINE"] == "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for both databases.")
+        replica["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = replica
+    return databases
 
 
 DATABASES = _databases()
+# Reads for the dashboards and reports go to the replica when there is one.
+DATABASE_ROUTERS = ["saferhub.db_routers.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnership.User"

@@ -50,6 +50,14 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    problems = watch_for_problems(page)
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+def watch_for_problems(page) -> list[str]:
+    """The page's script errors, CSP violations and broken static files, as they happen."""
     # A page whose stylesheet or script failed to load would pass axe's checks
     # on unstyled HTML: any broken asset or script error fails the test.
     problems: list[str] = []
@@ -71,9 +79,7 @@ def page(browser, live_server):
             else None
         ),
     )
-    yield page
-    context.close()
-    assert not problems, problems
+    return problems
 
 
 _axe = Axe()

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.referral_steps import fill_referral_form
 from tests.safeguarding.cases import make_referral, victim
 
 
@@ -27,25 +28,7 @@ def test_refer_a_victim_with_the_checklist(page, transactional_db, world):
     page.get_by_label("Family name", exact=True).press_sequentially("oneill")
     expect(page.get_by_text("This is the same person: Amy O'Neill")).to_be_visible()
     page.get_by_label("None of these: a new person").check()
-    page.get_by_label("Given name", exact=True).fill("Zoë")
-    page.get_by_label("Family name", exact=True).fill("Smith-Jones")
-    page.get_by_label("Date of birth (optional)", exact=True).fill("3/4/1990")
-    page.locator("#id_gender").get_by_label("Female", exact=True).check()
-    page.get_by_label("Ethnicity").select_option("white_british")
-    page.locator("#id_lgbt").get_by_label("No", exact=True).check()
-    page.locator("#id_disabled").get_by_label("Not known").check()
-    page.get_by_label("Perpetrator's given name", exact=True).fill("Mark")
-    page.get_by_label("Perpetrator's family name", exact=True).fill("Smith-Jones")
-    page.locator("#id_p1_gender").get_by_label("Male", exact=True).check()
-    page.get_by_label("Children in the household").fill("2")
-    page.get_by_label("Police incidents in the last 12 months").fill("1")
-    page.locator("#id_victim_informed").get_by_label("Yes", exact=True).check()
-    page.locator("#id_victim_consented").get_by_label("Yes", exact=True).check()
-    page.locator("#id_dash_source").get_by_label("The victim").check()
-    for number in range(1, 25):
-        answer = "Yes" if number <= 16 else "No"
-        page.locator(f"#id_q{number}").get_by_label(answer, exact=True).check()
-    page.locator("#id_professional_judgement").get_by_label("No", exact=True).check()
+    fill_referral_form(page)
     page.get_by_role("button", name="Send referral").click()
 
     expect(page).to_have_url(re.compile(r"/safeguarding/referrals/\d+/confirmation/$"))
