@@ -192,7 +192,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's compressed, content-hashed files, with JavaScript module imports
+            # rewritten to the hashed names too (init.js imports GOV.UK Frontend).
+            "saferhub.static_storage.HashedStaticFiles"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
