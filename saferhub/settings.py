@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "saferhub.strategy",
     "saferhub.reports",
     "saferhub.safeguarding",
+    "saferhub.governance",
     "saferhub.ops",
     "saferhub.admin_site.PartnershipAdminConfig",
     "django.contrib.auth",
@@ -259,6 +260,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SAFERHUB_RETURN_DUE_DAYS = env_int("SAFERHUB_RETURN_DUE_DAYS", 30)
 # The largest spreadsheet of figures accepted in one upload (10 MiB).
 SAFERHUB_UPLOAD_MAX_BYTES = env_int("SAFERHUB_UPLOAD_MAX_BYTES", 10_485_760)
+
+# Retention (governance/retention.py; `saferhub retention run` erases what has expired):
+# a MARAC case this many years after it closed; a referral recorded as not eligible this
+# many years after it was made; an uploaded referral file's contents this many days after
+# it was uploaded (the import itself empties it when it finishes; this is the backstop).
+SAFERHUB_RETAIN_CLOSED_CASE_YEARS = env_int("SAFERHUB_RETAIN_CLOSED_CASE_YEARS", 6)
+SAFERHUB_RETAIN_NOT_ELIGIBLE_YEARS = env_int("SAFERHUB_RETAIN_NOT_ELIGIBLE_YEARS", 2)
+SAFERHUB_RETAIN_IMPORT_FILES_DAYS = env_int("SAFERHUB_RETAIN_IMPORT_FILES_DAYS", 30)
+for _name in (
+    "SAFERHUB_RETAIN_CLOSED_CASE_YEARS",
+    "SAFERHUB_RETAIN_NOT_ELIGIBLE_YEARS",
+    "SAFERHUB_RETAIN_IMPORT_FILES_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more: a period of 0 would erase at once.")
 
 # /readyz answers 503 when a task has waited this many seconds for a worker.
 SAFERHUB_READY_MAX_QUEUE_AGE = env_int("SAFERHUB_READY_MAX_QUEUE_AGE", 5 * 60)

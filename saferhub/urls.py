@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("saferhub.strategy.urls")),
     path("", include("saferhub.reports.urls")),
     path("", include("saferhub.safeguarding.urls")),
+    path("", include("saferhub.audit.urls")),
+    path("", include("saferhub.governance.urls")),
     # /healthz and /readyz for the load balancer: public, no personal data.
     path("", include("saferhub.ops.urls")),
 ]

@@ -37,6 +37,9 @@ class Action(StrEnum):
     PRODUCE_MARAC_RETURN = "safeguarding.marac_return"
     BREAK_GLASS = "safeguarding.break_glass"
     REVIEW_BREAK_GLASS = "safeguarding.review_break_glass"
+    SUBJECT_ACCESS = "governance.subject_access"
+    ERASE = "governance.erase"
+    VIEW_AUDIT_LOG = "audit.view_log"
 
     @property
     def description(self) -> str:
@@ -68,6 +71,9 @@ _DESCRIPTIONS = {
     Action.PRODUCE_MARAC_RETURN: "Produce the SafeLives MARAC return (counts, no names)",
     Action.BREAK_GLASS: "Open a case outside your access in an emergency, giving a reason",
     Action.REVIEW_BREAK_GLASS: "Review every break-glass access to a case",
+    Action.SUBJECT_ACCESS: "Produce everything held about a person for a subject access request",
+    Action.ERASE: "Erase a person and everything about them as a victim, on request",
+    Action.VIEW_AUDIT_LOG: "Search the audit log and see who has viewed a person's records",
 }
 
 
@@ -92,7 +98,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CSP_ADMIN: _EVERYONE
     | _CSP_TEAM
     | _CASE_WORK
-    | {Action.ADMINISTER, Action.EDIT_STRATEGY, Action.REVIEW_BREAK_GLASS},
+    | {Action.ADMINISTER, Action.EDIT_STRATEGY, Action.REVIEW_BREAK_GLASS}
+    # Subject access and erasure reach every person of the partnership (governance/):
+    # the CSP administrator's alone, each behind a second password check.
+    | {Action.SUBJECT_ACCESS, Action.ERASE}
+    # The audit log names who consulted whose records: its administrators' alone.
+    | {Action.VIEW_AUDIT_LOG},
     Role.CSP_ANALYST: _EVERYONE | _CSP_TEAM | {Action.APPROVE_RETURNS, Action.PRODUCE_MARAC_RETURN},
     Role.AGENCY_LEAD: _EVERYONE
     | _CASE_WORK

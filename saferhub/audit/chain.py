@@ -10,37 +10,94 @@ inserted, so appending is one INSERT. Order is still protected: `verify` walks t
 table in id order and checks that each entry's `previous_hash` is the hash of the
 entry before it, so a deleted, inserted or reordered entry breaks the chain there.
 
-Changing this serialisation breaks every existing chain: it is a contract.
+Changing this serialisation breaks every existing chain: it is a contract
+(tests/audit/test_chain.py keeps the original definition and checks against it).
+
+Verifying a million entries (issue #6: in under 10 s) is mostly reading them: on
+PostgreSQL each id range is streamed with COPY, the server writing the time as its ISO
+text and the actor as its JSON, and large logs are split into ranges checked by worker
+processes at once. A break is a property of one entry and the one before it (its
+contents against its hash, its previous hash against the stored hash before it), so
+each range can be checked on its own, starting from the stored hash of the entry just
+before it; the first broken entry of the log is the first broken entry of the first
+range that has one.
 """
 
-import hashlib
 import json
+import multiprocessing
+import os
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from hashlib import sha256
+from itertools import repeat
+from json.encoder import encode_basestring_ascii
 
-from django.db import connections, transaction
+from django.db import connections
 
 GENESIS = "0" * 64
-# Verify reads the table in chunks of this many rows.
+TABLE = "audit_auditevent"
+# The non-PostgreSQL walk reads the table in chunks of this many rows.
 CHUNK_SIZE = 20_000
-# The columns entry_hash() needs, in its argument order, then the stored hashes.
-COLUMNS = (
-    "id",
-    "at",
-    "actor_id",
-    "agency_code",
-    "verb",
-    "target_type",
-    "target_id",
-    "data",
-    "previous_hash",
-    "hash",
-)
+# Below this many entries (by id span) one process checks the whole log: starting
+# workers costs more than it saves.
+PARALLEL_FROM = 200_000
+# Worker processes for a large log on PostgreSQL: one per core, at most this many.
+MAX_WORKERS = 4
+# The canonical JSON of an entry's data is remembered by its stored text (the same
+# text always gives the same value); forgotten past this many, to bound memory.
+DATA_CACHE_SIZE = 50_000
 
+# The canonical serialisation of a value inside the payload: json.dumps with sorted
+# keys, no spaces, ASCII only. Strings go through the same C function it uses.
 _dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
-_sha256 = hashlib.sha256
+_string = encode_basestring_ascii
+
+
+def _payload(
+    previous_hash: str,
+    at_iso: str,
+    actor_json: str,
+    agency_code: str,
+    verb: str,
+    target_type: str,
+    target_id: str,
+    data_json: str,
+) -> bytes:
+    """The canonical JSON of an entry, written out key by key in sorted order.
+
+    Byte for byte what `_dumps` makes of the entry's dict (the contract above), without
+    building the dict: `at_iso` is an ISO time (plain ASCII, needs no escaping),
+    `actor_json` is "null" or the id's digits, `data_json` is `_dumps(data)`.
+    """
+    return "".join(
+        (
+            '{"actor_id":',
+            actor_json,
+            ',"agency_code":',
+            _string(agency_code),
+            ',"at":"',
+            at_iso,
+            '","data":',
+            data_json,
+            ',"previous_hash":',
+            _string(previous_hash),
+            ',"target_id":',
+            _string(target_id),
+            ',"target_type":',
+            _string(target_type),
+            ',"verb":',
+            _string(verb),
+            "}",
+        )
+    ).encode("ascii")
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def entry_hash(
@@ -54,19 +111,17 @@ def entry_hash(
     data,
 ) -> str:
     """The hex SHA-256 an entry with these contents, following `previous_hash`, carries."""
-    payload = _dumps(
-        {
-            "actor_id": actor_id,
-            "agency_code": agency_code,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "data": data,
-            "previous_hash": previous_hash,
-            "target_id": target_id,
-            "target_type": target_type,
-            "verb": verb,
-        }
+    payload = _payload(
+        previous_hash,
+        _iso(at),
+        _actor_json(actor_id),
+        agency_code,
+        verb,
+        target_type,
+        target_id,
+        _dumps(data),
     )
-    return _sha256(payload.encode("ascii")).hexdigest()
+    return sha256(payload).hexdigest()
 
 
 def hash_of(event) -> str:
@@ -91,6 +146,7 @@ class Verdict:
     broken_at: datetime | None = None
     broken_verb: str = ""
     reason: str = ""
+    workers: int = 1
 
     @property
     def intact(self) -> bool:
@@ -98,73 +154,262 @@ class Verdict:
 
     def __str__(self) -> str:
         if self.intact:
-            return f"Audit log intact: {self.checked:,} entries checked in {self.seconds:.2f} s"
+            by = f" by {self.workers} processes" if self.workers > 1 else ""
+            return f"Audit log intact: {self.checked:,} entries checked in {self.seconds:.2f} s{by}"
         return (
             f"Audit log broken at entry #{self.broken_id} "
             f"({self.broken_at.astimezone(UTC).isoformat()}, {self.broken_verb}): {self.reason}"
         )
 
 
-def check(rows: Iterable[tuple]) -> tuple[int, tuple | None, str]:
-    """Walk rows (COLUMNS, in id order); the count checked and the first broken row, if any."""
-    expected_previous = GENESIS
+NOT_AT_START = "the log does not start at the beginning of the chain"
+NOT_FOLLOWING = (
+    "it does not follow the entry before it (its previous hash does not match): "
+    "an entry was removed, inserted or reordered here"
+)
+ALTERED = "its hash does not match its contents: the entry was altered"
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """What checking one id range found: entries intact before the first break, and it."""
+
+    checked: int
+    broken_id: int | None = None
+    broken_at_iso: str = ""
+    broken_verb: str = ""
+    reason: str = ""
+
+
+def walk(rows: Iterable, expected_previous: str, at_start: bool) -> Stretch:
+    """Check rows in id order, the first following `expected_previous`.
+
+    Each row is (id, at as ISO text, actor as JSON, agency code, verb, target type,
+    target id, data as JSON text, previous hash, hash). `at_start`: the first row is the
+    log's first entry (a mismatch there means the log does not start at GENESIS).
+    """
+    canonical: dict[str, str] = {}
     checked = 0
     for row in rows:
-        _, at, actor_id, agency_code, verb, target_type, target_id, data, previous, stored = row
+        (
+            id_,
+            at_iso,
+            actor_json,
+            agency_code,
+            verb,
+            target_type,
+            target_id,
+            data,
+            previous,
+            stored,
+        ) = row
         if previous != expected_previous:
-            return (
-                checked,
-                row,
-                (
-                    "it does not follow the entry before it (its previous hash does not match): "
-                    "an entry was removed, inserted or reordered here"
-                    if checked
-                    else "the log does not start at the beginning of the chain"
-                ),
-            )
-        if stored != entry_hash(
-            previous, at, actor_id, agency_code, verb, target_type, target_id, data
-        ):
-            return checked, row, "its hash does not match its contents: the entry was altered"
+            reason = NOT_AT_START if at_start and not checked else NOT_FOLLOWING
+            return Stretch(checked, int(id_), at_iso, verb, reason)
+        data_json = canonical.get(data)
+        if data_json is None:
+            if len(canonical) >= DATA_CACHE_SIZE:
+                canonical.clear()
+            data_json = canonical[data] = _dumps(json.loads(data))
+        payload = _payload(
+            previous, at_iso, actor_json, agency_code, verb, target_type, target_id, data_json
+        )
+        if sha256(payload).hexdigest() != stored:
+            return Stretch(checked, int(id_), at_iso, verb, ALTERED)
         expected_previous = stored
         checked += 1
-    return checked, None, ""
+    return Stretch(checked)
 
 
-def _check_postgresql(connection) -> tuple[int, tuple | None, str]:
-    """The same walk through a server-side cursor, without the ORM's per-row work."""
-    columns = ", ".join(COLUMNS)
-    loads = json.loads  # Django has psycopg hand over jsonb as text
-    with (
-        transaction.atomic(using=connection.alias),
-        connection.connection.cursor(name="audit_verify") as cursor,
-    ):
-        cursor.itersize = CHUNK_SIZE
-        cursor.execute(f"SELECT {columns} FROM audit_auditevent ORDER BY id")  # noqa: S608
-        rows = (
-            row[:7] + (loads(row[7]) if isinstance(row[7], str) else row[7],) + row[8:]
-            for row in cursor
+def _actor_json(actor_id) -> str:
+    return "null" if actor_id is None else str(int(actor_id))
+
+
+# --- Reading a range of the log -------------------------------------------------------
+
+# PostgreSQL writes the time and the actor as the payload needs them: the time as
+# isoformat(timespec="microseconds") writes it in UTC, the actor as JSON (its digits or
+# null). The rest is read as stored; data as jsonb's text, whose value is re-serialised.
+_POSTGRESQL_COLUMNS = (
+    "id, "
+    "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), "
+    "coalesce(actor_id::text, 'null'), "
+    "agency_code, verb, target_type, target_id, data, previous_hash, hash"
+)
+# COPY's text format escapes these (and writes NULL as \N, which no column here is).
+_COPY_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_COPY_ESCAPE = re.compile(r"\\(.)")
+
+
+def _copy_field(text: str) -> str:
+    return _COPY_ESCAPE.sub(lambda match: _COPY_ESCAPES.get(match[1], match[1]), text)
+
+
+def _copy_rows(blocks: Iterable) -> Iterator[list[str]]:
+    """The rows of COPY ... TO STDOUT (text format) as lists of fields."""
+    # PostgreSQL sends a row per message, so a block is usually whole rows; a row split
+    # across blocks is put back together first (a character may be split too).
+    pending = b""
+    for block in blocks:
+        if pending or block[-1:] != b"\n":
+            complete, newline, pending = (pending + bytes(block)).rpartition(b"\n")
+            if not newline:
+                continue
+            text = complete.decode()
+        else:
+            text = str(block[:-1], "utf-8")
+        for line in text.split("\n"):
+            if "\\" in line:
+                yield [_copy_field(field) for field in line.split("\t")]
+            else:
+                yield line.split("\t")
+    if pending:
+        raise ValueError("COPY ended in the middle of a row")
+
+
+def _anchor(cursor, lo: int) -> str | None:
+    """The stored hash of the last entry before id `lo`; None if there is none."""
+    cursor.execute(f"SELECT hash FROM {TABLE} WHERE id < %s ORDER BY id DESC LIMIT 1", [lo])  # noqa: S608
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _check_range_postgresql(pg, lo: int, hi: int) -> Stretch:
+    """Check ids lo <= id < hi through a psycopg connection, streaming them with COPY."""
+    with pg.cursor() as cursor:
+        anchor = _anchor(cursor, lo)
+        query = (
+            f"COPY (SELECT {_POSTGRESQL_COLUMNS} FROM {TABLE} "  # noqa: S608
+            f"WHERE id >= {int(lo)} AND id < {int(hi)} ORDER BY id) TO STDOUT"
         )
-        return check(rows)
+        with cursor.copy(query) as copy:
+            found = walk(_copy_rows(copy), anchor or GENESIS, at_start=anchor is None)
+            # Stopped at a break: read COPY to its end, leaving the connection usable
+            # (cancelling instead would abort a transaction the caller may be in).
+            for _ in copy:
+                pass
+            return found
 
 
-def verify(using: str = "default") -> Verdict:
-    """Recompute the whole chain, oldest entry first; name the first broken entry."""
-    from saferhub.audit.models import AuditEvent
+def _check_range_in_worker(params: dict, bounds: tuple[int, int]) -> Stretch:
+    """A worker process: its own connection (the parent's is never touched), one range."""
+    import psycopg
 
+    with psycopg.connect(**params) as pg:
+        return _check_range_postgresql(pg, *bounds)
+
+
+def _check_range_generic(connection, lo: int, hi: int) -> Stretch:
+    """Check ids lo <= id < hi through Django's cursor (SQLite)."""
+
+    def rows(cursor) -> Iterator[tuple]:
+        while chunk := cursor.fetchmany(CHUNK_SIZE):
+            for id_, at, actor_id, *strings, data, previous, stored in chunk:
+                if isinstance(at, str):
+                    at = datetime.fromisoformat(at)
+                if at.tzinfo is None:  # stored as naive UTC
+                    at = at.replace(tzinfo=UTC)
+                if not isinstance(data, str):
+                    data = json.dumps(data)
+                yield (id_, _iso(at), _actor_json(actor_id), *strings, data, previous, stored)
+
+    with connection.cursor() as cursor:
+        anchor = _anchor(cursor, lo)
+        cursor.execute(
+            "SELECT id, at, actor_id, agency_code, verb, target_type, target_id, data, "  # noqa: S608
+            f"previous_hash, hash FROM {TABLE} WHERE id >= %s AND id < %s ORDER BY id",
+            [lo, hi],
+        )
+        return walk(rows(cursor), anchor or GENESIS, at_start=anchor is None)
+
+
+# --- Verifying the whole log ----------------------------------------------------------
+
+
+def _ranges(first: int, last: int, count: int) -> list[tuple[int, int]]:
+    """`count` consecutive id ranges [lo, hi) covering first..last."""
+    span = last - first + 1
+    count = max(1, min(count, span))
+    edges = [first + span * n // count for n in range(count + 1)]
+    return list(zip(edges, edges[1:], strict=False))
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _workers(connection, requested: int | None, span: int) -> int:
+    """How many processes check the log: more than one only on PostgreSQL, outside a
+    transaction (a worker's connection cannot see this one's uncommitted entries)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not _can_fork():
+        return 1
+    if requested is not None:
+        return max(1, requested)
+    if span < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+def verify(
+    using: str = "default", workers: int | None = None, ranges: int | None = None
+) -> Verdict:
+    """Recompute the whole chain and name the first broken entry (the lowest id).
+
+    `workers`: processes checking ranges at once (PostgreSQL only; by default one per
+    core for a large log). `ranges`: how many id ranges to split the log into (by
+    default one per worker); ranges a single process checks are checked one after the
+    other, each from the entry before it, exactly as workers would.
+    """
     started = time.perf_counter()
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        checked, broken, reason = _check_postgresql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {TABLE}")  # noqa: S608
+        first, last = cursor.fetchone()
+    if first is None:
+        return Verdict(0, time.perf_counter() - started)
+    processes = _workers(connection, workers, last - first + 1)
+    bounds = _ranges(first, last, ranges or processes)
+    if processes > 1 and len(bounds) > 1:
+        connection.ensure_connection()
+        # Plain connection settings only: Django's adapters and cursor class stay behind
+        # (the workers read COPY's text, which needs neither).
+        params = {
+            key: value
+            for key, value in connection.get_connection_params().items()
+            if isinstance(value, str | int | float | bool | None)
+        }
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(processes, len(bounds)), mp_context=context) as pool:
+            stretches = pool.map(_check_range_in_worker, repeat(params), bounds)
+            verdict = _combine(stretches)
     else:
-        rows = (
-            AuditEvent.objects.using(using)
-            .order_by("id")
-            .values_list(*COLUMNS)
-            .iterator(chunk_size=CHUNK_SIZE)
-        )
-        checked, broken, reason = check(rows)
+        processes = 1
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            stretches = (_check_range_postgresql(connection.connection, *b) for b in bounds)
+        else:
+            stretches = (_check_range_generic(connection, *b) for b in bounds)
+        verdict = _combine(stretches)
+    checked, broken = verdict
     seconds = time.perf_counter() - started
     if broken is None:
-        return Verdict(checked, seconds)
-    return Verdict(checked, seconds, broken[0], broken[1], broken[4], reason)
+        return Verdict(checked, seconds, workers=processes)
+    return Verdict(
+        checked,
+        seconds,
+        broken.broken_id,
+        datetime.fromisoformat(broken.broken_at_iso),
+        broken.broken_verb,
+        broken.reason,
+        workers=processes,
+    )
+
+
+def _combine(stretches: Iterable[Stretch]) -> tuple[int, Stretch | None]:
+    """Ranges in id order: the first with a break holds the log's first broken entry."""
+    checked = 0
+    for stretch in stretches:
+        checked += stretch.checked
+        if stretch.broken_id is not None:
+            return checked, stretch
+    return checked, None

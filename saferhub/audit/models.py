@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 
@@ -49,6 +50,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
             # "What has this user done?"
             models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+            # The log search by verb, newest first, and the verbs present for its
+            # filter (audit.queries.verbs_present walks this index, not the table).
+            models.Index(fields=["verb", "id"], name="audit_verb_idx"),
+            # "Who has viewed this person?" (audit.queries.viewers_of): entries that name
+            # a referral or a person in their data rather than as their target.
+            models.Index(KeyTransform("referral", "data"), name="audit_data_referral_idx"),
+            models.Index(KeyTransform("person", "data"), name="audit_data_person_idx"),
         ]
 
     def __str__(self) -> str:

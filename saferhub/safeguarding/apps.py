@@ -9,6 +9,8 @@ class SafeguardingConfig(AppConfig):
     def ready(self) -> None:
         from saferhub.safeguarding import (  # noqa: F401
             attention,
+            derived_sources,
             reminders,
+            report_sections,
             scopes,
         )

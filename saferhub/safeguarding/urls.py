@@ -3,6 +3,7 @@
 from django.urls import path
 
 from saferhub.safeguarding.views import breakglass, meetings, referrals, safety_plans
+from saferhub.safeguarding.views import marac_return as return_views
 
 urlpatterns = [
     path("safeguarding/referrals/", referrals.index, name="referrals"),
@@ -31,4 +32,7 @@ urlpatterns = [
     path("safeguarding/actions/<int:pk>/", safety_plans.detail, name="safety-action"),
     path("safeguarding/break-glass/", breakglass.open_case, name="break-glass"),
     path("safeguarding/break-glass/report/", breakglass.report, name="break-glass-report"),
+    # The SafeLives MARAC return: the page and its downloads (dates in the query string).
+    path("safeguarding/return/", return_views.page, name="marac-return"),
+    path("safeguarding/return/export.<str:fmt>", return_views.download, name="marac-return-export"),
 ]

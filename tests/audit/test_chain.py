@@ -1,5 +1,9 @@
 """The audit log is a hash chain, append-only, and `saferhub audit verify` names a break."""
 
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -162,3 +166,153 @@ def test_the_demo_may_backdate_its_invented_history_and_the_chain_still_holds(wo
     settings.PRODUCTION = True
     with pytest.raises(Exception, match="production"):
         audit.backdate_for_demo([second])
+
+
+# --- The hash contract, and verifying in ranges and in worker processes ---------------
+
+
+def _original_entry_hash(
+    previous_hash, at, actor_id, agency_code, verb, target_type, target_id, data
+):
+    """The hash as first defined (and stored): entries already in logs must still verify."""
+    payload = json.dumps(
+        {
+            "actor_id": actor_id,
+            "agency_code": agency_code,
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "data": data,
+            "previous_hash": previous_hash,
+            "target_id": target_id,
+            "target_type": target_type,
+            "verb": verb,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+AWKWARD = 'tab\there, new\nline, back\\slash, "quoted", café, 😀, \x01'
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        (chain.GENESIS, None, "", "user.signed_in", "", "", {}),
+        ("a" * 64, 12, "police", "referral.viewed", "safeguarding.referral", "7", {"x": 1}),
+        ("b" * 64, 3, AWKWARD, AWKWARD, AWKWARD, AWKWARD, {AWKWARD: [AWKWARD, 1.5, None]}),
+        ("c" * 64, 4, "é", "v", "t", "1", {"b": {"z": 1, "a": [True, False]}, "a": -0.1}),
+    ],
+)
+def test_the_hash_is_the_one_first_defined(entry):
+    previous, actor, agency, verb, target_type, target_id, data = entry
+    for at in (
+        datetime(2025, 4, 1, 9, 30, tzinfo=UTC),
+        datetime(2025, 7, 1, 13, 30, 0, 7, tzinfo=timezone(timedelta(hours=1))),
+    ):
+        args = (previous, at, actor, agency, verb, target_type, target_id, data)
+        assert chain.entry_hash(*args) == _original_entry_hash(*args)
+
+
+def _chain_of(count: int) -> list[AuditEvent]:
+    return [audit.record(None, "test.made", None, n=n) for n in range(count)]
+
+
+def _alter(event: AuditEvent) -> None:
+    _tamper("UPDATE audit_auditevent SET data = %s WHERE id = %s", ['{"n": -1}', event.pk])
+
+
+def _remove(event: AuditEvent) -> None:
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+
+
+def _in_ranges():
+    """Three id ranges checked one after the other, each from the entry before it."""
+    return chain.verify(ranges=3)
+
+
+def _in_workers():
+    """Three worker processes, one range each (PostgreSQL, committed entries)."""
+    verdict = chain.verify(workers=3)
+    assert verdict.workers == 3
+    return verdict
+
+
+def _breaks():
+    """(what to do to 30 entries in three ranges of ten, the entry named, entries intact)"""
+    return [
+        # In the middle of the last range.
+        (lambda e: _alter(e[25]), 25, 25, "does not match its contents"),
+        # Two breaks: the lower is named, though a later worker found the other.
+        (lambda e: (_alter(e[25]), _alter(e[15])), 15, 15, "does not match its contents"),
+        # The last entry of the first range is gone: the next range's first entry
+        # no longer follows the entry before it.
+        (lambda e: _remove(e[9]), 10, 9, "does not follow"),
+        # The last entry of a range altered: named by its own range, not the next.
+        (lambda e: _alter(e[19]), 19, 19, "does not match its contents"),
+        # The first entry of the log is gone.
+        (lambda e: _remove(e[0]), 1, 0, "does not start at the beginning"),
+        # The very last entry.
+        (lambda e: _alter(e[29]), 29, 29, "does not match its contents"),
+    ]
+
+
+@pytest.mark.parametrize(("tamper", "named", "intact", "reason"), _breaks())
+def test_ranges_name_the_first_broken_entry(db, tamper, named, intact, reason):
+    events = _chain_of(30)
+    assert _in_ranges().intact and _in_ranges().checked == 30
+    tamper(events)
+    verdict = _in_ranges()
+    assert verdict.broken_id == events[named].pk and reason in verdict.reason
+    assert verdict.checked == intact and verdict.broken_verb == "test.made"
+    assert chain.verify(ranges=1).broken_id == events[named].pk
+
+
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: worker processes")
+
+
+@pytest.mark.parametrize(("tamper", "named", "intact", "reason"), _breaks())
+def test_workers_name_the_first_broken_entry(transactional_db, tamper, named, intact, reason):
+    _postgresql_only()
+    events = _chain_of(30)
+    verdict = _in_workers()
+    assert verdict.intact and verdict.checked == 30
+    tamper(events)
+    verdict = _in_workers()
+    assert verdict.broken_id == events[named].pk and reason in verdict.reason
+    assert verdict.checked == intact
+    with pytest.raises(CommandError, match=f"broken at entry #{events[named].pk} "):
+        call_command("audit", "verify", "--workers", "3")
+
+
+def test_awkward_text_survives_the_way_the_log_is_read(db):
+    # Tabs, newlines and backslashes are escaped by COPY on PostgreSQL; quotes and
+    # non-ASCII change JSON's text.
+    audit.record(None, AWKWARD.replace("\x01", ""), None, **{AWKWARD: AWKWARD, "n": 1.25})
+    audit.record(None, "test.made", None, nested={"list": [AWKWARD, {"k": None}]})
+    assert _in_ranges().intact and chain.verify().intact
+
+
+def test_awkward_text_survives_the_workers(transactional_db):
+    _postgresql_only()
+    events = [audit.record(None, "test.made", None, text=AWKWARD, n=n) for n in range(6)]
+    assert _in_workers().intact
+    _alter(events[4])
+    assert _in_workers().broken_id == events[4].pk
+
+
+def test_an_empty_log_is_intact(db):
+    if AuditEvent.objects.exists():
+        pytest.skip("the log already has entries")
+    verdict = chain.verify()
+    assert verdict.intact and verdict.checked == 0
+
+
+def test_inside_a_transaction_one_process_checks_what_it_can_see(db):
+    _chain_of(3)
+    # A worker's connection could not see this test's uncommitted entries.
+    verdict = chain.verify(workers=3)
+    assert verdict.workers == 1 and verdict.intact and verdict.checked == 3

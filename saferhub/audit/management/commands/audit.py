@@ -16,10 +16,17 @@ class Command(BaseCommand):
             description="Recompute every entry's hash in order; exit 1 if the chain is broken.",
         )
         verify.add_argument("--database", default="default")
+        verify.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes checking id ranges at once (PostgreSQL; default: one per core, "
+            "for a large log).",
+        )
 
     def handle(self, *args, subcommand: str, **options) -> None:
         if subcommand == "verify":
-            verdict = chain.verify(options["database"])
+            verdict = chain.verify(options["database"], workers=options["workers"])
             if not verdict.intact:
                 raise CommandError(str(verdict), returncode=1)
             self.stdout.write(str(verdict))
