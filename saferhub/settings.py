@@ -260,6 +260,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SAFERHUB_RETURN_DUE_DAYS = env_int("SAFERHUB_RETURN_DUE_DAYS", 30)
 # The largest spreadsheet of figures accepted in one upload (10 MiB).
 SAFERHUB_UPLOAD_MAX_BYTES = env_int("SAFERHUB_UPLOAD_MAX_BYTES", 10_485_760)
+# The largest file of referral history a MARAC coordinator may import (50 MB).
+SAFERHUB_IMPORT_MAX_BYTES = env_int("SAFERHUB_IMPORT_MAX_BYTES", 52_428_800)
 
 # Retention (governance/retention.py; `saferhub retention run` erases what has expired):
 # a MARAC case this many years after it closed; a referral recorded as not eligible this

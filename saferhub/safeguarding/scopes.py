@@ -20,6 +20,7 @@ from saferhub.safeguarding.models import (
     Meeting,
     Person,
     Referral,
+    ReferralImport,
     Research,
     SafetyAction,
 )
@@ -90,3 +91,11 @@ def _research_rule(user) -> Q:
         return listed
     shared = Q(listed_case__meeting__status__in=[Meeting.Status.OPEN, Meeting.Status.CLOSED])
     return listed & (Q(agency_id=user.agency_id) | shared)
+
+
+@scope.rule(ReferralImport)
+def _referral_import_rule(user) -> Q:
+    """Imports hold victims' details until they finish: the coordinators' alone."""
+    if not _coordinates(user):
+        return Q(pk__in=[])
+    return Q(partnership_id=user.agency.partnership_id)

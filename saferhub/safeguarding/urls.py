@@ -3,6 +3,7 @@
 from django.urls import path
 
 from saferhub.safeguarding.views import breakglass, meetings, referrals, safety_plans
+from saferhub.safeguarding.views import imports as import_views
 from saferhub.safeguarding.views import marac_return as return_views
 
 urlpatterns = [
@@ -35,4 +36,12 @@ urlpatterns = [
     # The SafeLives MARAC return: the page and its downloads (dates in the query string).
     path("safeguarding/return/", return_views.page, name="marac-return"),
     path("safeguarding/return/export.<str:fmt>", return_views.download, name="marac-return-export"),
+    # Importing referral history (views/imports.py).
+    path("safeguarding/imports/", import_views.index, name="referral-imports"),
+    path("safeguarding/imports/<int:pk>/", import_views.status, name="referral-import"),
+    path(
+        "safeguarding/imports/<int:pk>/progress/",
+        import_views.progress,
+        name="referral-import-progress",
+    ),
 ]

@@ -82,6 +82,19 @@ def test_a_case_from_referral_to_a_completed_safety_plan(page, transactional_db,
     page.get_by_role("button", name="Close the meeting").click()
     expect(page.get_by_text("Meeting closed.")).to_be_visible()
     assert_accessible(page)
+
+    # The SafeLives return for the meeting's month counts the case, without naming it.
+    page.get_by_role("link", name="Safeguarding", exact=True).first.click()
+    page.get_by_role("navigation", name="Safeguarding").get_by_role(
+        "link", name="SafeLives return"
+    ).click()
+    page.get_by_label("From").fill(day.replace(day=1).strftime("%d/%m/%Y"))
+    page.get_by_label("To").fill(day.strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Show the return").click()
+    discussed = page.get_by_role("row", name=re.compile("^Cases discussed"))
+    expect(discussed.get_by_role("cell")).to_have_text("1")
+    assert "Smith-Jones" not in page.content()
+    assert_accessible(page)
     _sign_out(page)
 
     # The owner completes the action; the case closes.
