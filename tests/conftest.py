@@ -5,6 +5,9 @@ from saferhub.audit.append_only import maintenance
 from tests.strategy.plan import Plan, build_plan
 from tests.world import World, build_world
 
+# The browser, its pages and axe, shared by every directory's browser tests (one session).
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

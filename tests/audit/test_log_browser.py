@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from saferhub.audit.services import record
-from tests.browser.conftest import assert_accessible, browser, page, sign_in  # noqa: F401
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.safeguarding.cases import make_referral, victim
 
 pytestmark = pytest.mark.browser

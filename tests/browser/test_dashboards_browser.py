@@ -7,7 +7,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from saferhub.strategy.models import Target
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.strategy.figures import police_quarter
 from tests.strategy.plan import build_plan
 

@@ -6,7 +6,7 @@ import re
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.strategy.plan import build_plan
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from saferhub.safeguarding.models import Referral
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.safeguarding.test_import_referrals import csv_bytes, refs, row
 
 

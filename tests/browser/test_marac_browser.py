@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from saferhub.safeguarding.meetings import next_weekday
 from saferhub.safeguarding.models import Referral, SafetyAction
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.safeguarding.cases import make_referral, victim
 
 ADDRESS = "Flat 3, 7 Quiet Row"

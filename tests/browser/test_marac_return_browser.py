@@ -4,7 +4,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.safeguarding.heard import case
 
 

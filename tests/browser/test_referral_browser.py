@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.browser.referral_steps import fill_referral_form
 from tests.safeguarding.cases import make_referral, victim
 

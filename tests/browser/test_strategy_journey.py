@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.strategy.plan import build_plan
 
 

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from saferhub.strategy.models import MeasureValue
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.strategy.plan import build_plan
 
 HEADER = "measure_code,period,agency,value,comment"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, browser, page, sign_in  # noqa: F401
+from tests.browser.fixtures import assert_accessible, sign_in
 from tests.governance import story as s
 from tests.governance.zipped import read
 

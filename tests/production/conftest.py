@@ -1,6 +1,5 @@
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401  (Debian's Chromium, one per session)
 from tests.production.server import running
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from saferhub.reports import generation
 from saferhub.reports.models import GeneratedReport
-from tests.browser.conftest import assert_accessible, sign_in, watch_for_problems
+from tests.browser.fixtures import assert_accessible, sign_in, watch_for_problems
 from tests.browser.referral_steps import fill_referral_form
 from tests.production.postgres import requires_postgresql
 from tests.strategy.plan import build_plan
