@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand
 
 from saferhub.access.roles import Role
@@ -25,6 +27,10 @@ class Command(BaseCommand):
 
         for strategy, loaded in load_demo_strategy(partnership):
             self.stdout.write(describe(strategy, loaded))
+        from saferhub.safeguarding import synthetic
+
+        loaded = synthetic.load_demo_cases(partnership, date.today())
+        self.stdout.write(synthetic.describe(partnership, loaded))
         self.stdout.write("")
         address = options["address"]
         self.stdout.write(f"Sign in at http://{address} with password {DEMO_PASSWORD}:")
