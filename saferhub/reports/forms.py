@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 
+from saferhub.govuk_forms import GovukErrorsMixin
 from saferhub.reports.highlights import Draft
 
 TEXT_LIMIT = 4000
@@ -19,7 +20,7 @@ class PriorityChoice(forms.ModelChoiceField):
         return f"{obj.number}. {obj.title}"
 
 
-class HighlightForm(forms.Form):
+class HighlightForm(GovukErrorsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     priority = PriorityChoice(
         queryset=None,
@@ -69,16 +70,6 @@ class HighlightForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = priorities
         self.fields["agency"].queryset = agencies
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # GOV.UK's error style on each field with an error (govuk-input--error...).
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                classes = widget.attrs.get("class", "")
-                if classes and "--error" not in classes:
-                    widget.attrs["class"] = f"{classes} {classes.split()[0]}--error"
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django import forms
 from django.urls import reverse_lazy
 
+from saferhub.govuk_forms import GovukErrorsMixin
 from saferhub.safeguarding import dash
 from saferhub.safeguarding.models import (
     AnswerSource,
@@ -89,7 +90,7 @@ _SEARCH = {
 }
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukErrorsMixin, forms.Form):
     # -- the victim --
     given_name = _text("Given name", width="20", **_SEARCH)
     family_name = _text("Family name", width="20", **_SEARCH)
@@ -192,16 +193,6 @@ class ReferralForm(forms.Form):
 
     def questions(self):
         return [self[f"q{number}"] for number in range(1, len(dash.QUESTIONS) + 1)]
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # GOV.UK's error style on each text field, select or textarea with an error.
-        for name in self._errors or ():
-            if name in self.fields:
-                widget = self.fields[name].widget
-                classes = widget.attrs.get("class", "")
-                if classes and "--error" not in classes:
-                    widget.attrs["class"] = f"{classes} {classes.split()[0]}--error"
 
     def without_errors(self) -> "ReferralForm":
         """The form as typed, with no errors shown (for "Check for existing people")."""
