@@ -47,6 +47,7 @@ SECTIONS = [
             "referrals",
             "referral",
             "referral-create",
+            "referral-export",
             "referral-confirmation",
             "meetings",
             "meeting",

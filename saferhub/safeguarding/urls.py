@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from saferhub.safeguarding.views import breakglass, meetings, referrals, safety_plans
+from saferhub.safeguarding.views import breakglass, case_export, meetings, referrals, safety_plans
 from saferhub.safeguarding.views import imports as import_views
 from saferhub.safeguarding.views import marac_return as return_views
 
 urlpatterns = [
     path("safeguarding/referrals/", referrals.index, name="referrals"),
     path("safeguarding/referrals/new/", referrals.create, name="referral-create"),
+    path("safeguarding/referrals/export/", case_export.export, name="referral-export"),
     path("safeguarding/referrals/<int:pk>/", referrals.detail, name="referral"),
     path(
         "safeguarding/referrals/<int:pk>/confirmation/",

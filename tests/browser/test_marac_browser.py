@@ -115,6 +115,12 @@ def test_a_case_from_referral_to_a_completed_safety_plan(page, transactional_db,
     expect(page.get_by_role("heading", level=1)).to_have_text("Zoë Smith-Jones")
     expect(page.get_by_text("Restricted")).to_be_visible()  # housing may not see the address
     assert_accessible(page)
+    page.goto("/safeguarding/referrals/")
+    page.get_by_role("link", name="Export the case list").click()
+    expect(page.get_by_text("current addresses")).to_have_count(0)  # not housing's to see
+    page.get_by_role("button", name="Export").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your password")
+    assert_accessible(page)
     _sign_out(page)
 
     # An agency with no part in the case finds nothing.
