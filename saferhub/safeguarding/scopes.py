@@ -35,19 +35,22 @@ def _referral_rule(user) -> Q:
     mine = Q(partnership_id=user.agency.partnership_id)
     if _coordinates(user):
         return mine
+    # Uncorrelated IN (...) subqueries: each is worked out once per query (a few indexed
+    # lookups by agency), not once per referral as EXISTS would be, which on SQLite took
+    # seconds for an agency invited to most meetings.
     invited = ListedCase.objects.filter(
-        referral_id=OuterRef("pk"), meeting__invited_agencies=user.agency_id
-    )
-    owns_action = SafetyAction.objects.filter(referral_id=OuterRef("pk"), agency_id=user.agency_id)
+        meeting__in=Meeting.objects.filter(invited_agencies=user.agency_id).values("pk")
+    ).values("referral_id")
+    owns_action = SafetyAction.objects.filter(agency_id=user.agency_id).values("referral_id")
     broke_glass = BreakGlassAccess.objects.filter(
-        referral_id=OuterRef("pk"), user_id=user.pk, expires_at__gt=timezone.now()
-    )
+        user_id=user.pk, expires_at__gt=timezone.now()
+    ).values("referral_id")
     return mine & (
         Q(referring_agency_id=user.agency_id)
         | Q(idva_id=user.pk)
-        | Q(Exists(invited))
-        | Q(Exists(owns_action))
-        | Q(Exists(broke_glass))
+        | Q(pk__in=invited)
+        | Q(pk__in=owns_action)
+        | Q(pk__in=broke_glass)
     )
 
 
