@@ -1,4 +1,5 @@
-"""Django's admin, for CSP administrators only, signed in through saferhub's own sign-in."""
+"""Django's admin, for CSP administrators only, signed in through saferhub's own sign-in
+(both steps: the password and the code)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -13,7 +14,10 @@ class PartnershipAdminSite(admin.AdminSite):
     index_title = "Partnership set-up"
 
     def has_permission(self, request) -> bool:
-        return can(request.user, Action.ADMINISTER)
+        # The second step of signing in too (SecondFactorRequiredMiddleware already
+        # insists on it for every page; the admin does not rely on that alone).
+        is_verified = getattr(request.user, "is_verified", None)
+        return bool(is_verified and is_verified()) and can(request.user, Action.ADMINISTER)
 
 
 class CountsOnlyAdmin(admin.ModelAdmin):

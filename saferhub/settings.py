@@ -7,6 +7,7 @@ an explicit DATABASE_URL and ALLOWED_HOSTS.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "saferhub.safeguarding",
     "saferhub.governance",
     "saferhub.ops",
+    "saferhub.security",
     "saferhub.admin_site.PartnershipAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +71,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # The second step of signing in: a TOTP authenticator app, and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Lockout after repeated failures to sign in.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -83,12 +91,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second step of signing in?
+    "django_otp.middleware.OTPMiddleware",
     # Pages behind sign-in are OFFICIAL-SENSITIVE: Cache-Control: no-store.
     "saferhub.security.middleware.NoStoreForSignedInUsersMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session idle too long, signed in too long ago, or of a disabled user (before
+    # LoginRequiredMiddleware, which then sends the visitor to sign in, with a message).
+    "saferhub.security.middleware.SessionLimitsMiddleware",
     # Default deny: every URL needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Default deny again: every URL needs the second step of signing in unless its view
+    # says otherwise (the steps of signing in and signing out).
+    "saferhub.security.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it hands a lockout to AXES_LOCKOUT_CALLABLE.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "saferhub.urls"
@@ -158,7 +176,11 @@ DATABASE_ROUTERS = ["saferhub.db_routers.ReplicaRouter"] if "replica" in DATABAS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnership.User"
-AUTHENTICATION_BACKENDS = ["saferhub.access.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt, right password or not, while a lockout lasts.
+    "axes.backends.AxesStandaloneBackend",
+    "saferhub.access.backends.RoleBackend",
+]
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
@@ -204,9 +226,16 @@ STORAGES = {
 # Outside production, serve static files straight from the apps: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# A session ends SAFERHUB_SESSION_IDLE_MINUTES after its last request, and
+# SESSION_COOKIE_AGE seconds after signing in whatever happens (security/sessions.py).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
+SAFERHUB_SESSION_IDLE_MINUTES = env_int("SAFERHUB_SESSION_IDLE_MINUTES", 30)
+if SESSION_COOKIE_AGE < 60 or SAFERHUB_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "SESSION_COOKIE_AGE must be 60 seconds or more, SAFERHUB_SESSION_IDLE_MINUTES 1 or more."
+    )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 # The templates send the form's token; no script reads the CSRF cookie.
@@ -238,6 +267,44 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Signing in takes a password and a code from an authenticator app (TOTP, django-otp), or
+# one of the user's recovery codes; every user sets the app up at their first sign-in.
+OTP_TOTP_ISSUER = "saferhub"
+# The administration pages never show an authenticator's key or a recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Lockout (django-axes): after SAFERHUB_LOCKOUT_FAILURES failed attempts (wrong passwords
+# and wrong codes alike) for one username from one address, that username is refused from
+# that address for SAFERHUB_LOCKOUT_MINUTES. By username *and* address, so that nobody can
+# lock a named user out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("SAFERHUB_LOCKOUT_FAILURES", 5)
+_lockout_minutes = env_int("SAFERHUB_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 1:
+    raise ImproperlyConfigured(
+        "SAFERHUB_LOCKOUT_FAILURES and SAFERHUB_LOCKOUT_MINUTES must be 1 or more."
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The count is cleared when signing in succeeds, which is after the second step: a right
+# password alone must not wipe out the wrong codes before it (security/lockout.py).
+AXES_RESET_ON_SUCCESS = False
+# A lockout lasts the cool-off from the failure that caused it; attempts during it are
+# refused without prolonging it, so the message's "15 minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The audit log records every sign-in; no second log of addresses to keep.
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner from every process; failures are still logged, usernames masked.
+AXES_VERBOSE = False
+# Masked wherever axes writes a request down (its log lines, an attempt's POST data): a
+# mistyped recovery code is most of a real one.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+AXES_CLIENT_IP_CALLABLE = "saferhub.security.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "saferhub.security.lockout.lockout_response"
+# How many proxies in front of saferhub add to X-Forwarded-For (docs/deploy.md: nginx,
+# one); the address a lockout counts is the one the nearest of them saw.
+SAFERHUB_TRUSTED_PROXY_COUNT = env_int("SAFERHUB_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -8,9 +8,16 @@ from saferhub.partnership import views as partnership
 urlpatterns = [
     path("", home, name="home"),
     path("sign-in/", partnership.SignInView.as_view(), name="sign-in"),
+    path("sign-in/code/", partnership.sign_in_code, name="sign-in-code"),
+    path(
+        "sign-in/authenticator/",
+        partnership.sign_in_authenticator,
+        name="sign-in-authenticator",
+    ),
     path("sign-out/", partnership.sign_out, name="sign-out"),
     path("account/", partnership.account, name="account"),
     path("account/password/", partnership.ChangePasswordView.as_view(), name="change-password"),
+    path("account/recovery-codes/", partnership.recovery_codes, name="recovery-codes"),
     path("partnership/", partnership.directory, name="directory"),
     path("partnership/agencies/<slug:code>/", partnership.agency, name="agency"),
     # One way in: the admin signs in through saferhub's sign-in page, not its own.

@@ -1,7 +1,9 @@
 import pytest
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.test import Client
 
 from saferhub.audit.append_only import maintenance
+from tests import mfa
 from tests.strategy.plan import Plan, build_plan
 from tests.world import World, build_world
 
@@ -28,6 +30,21 @@ def _flush_may_empty_the_audit_log():
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     BaseDatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_signs_in_with_both_steps():
+    """client.force_login(user) signs in as a user does, with the password and then a code
+    from their authenticator app (set up for them if need be), so that every page's test
+    reaches its page. Tests of the second step itself use mfa.force_login_password_only."""
+
+    def force_login(self, user, backend=None):
+        mfa.force_login_password_only(self, user, backend)
+        mfa.pass_second_step(self, user)
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = mfa.force_login_password_only
 
 
 @pytest.fixture

@@ -15,6 +15,10 @@ SENTENCES = {
     "person.exported": "Exported the person's records",
     "referral.exported": "Exported the case",
     "audit.searched": "Searched the audit log",
+    "user.signed_in": "Signed in with their password",
+    "user.second_step_passed": "Completed signing in with a code",
+    "user.authenticator_set_up": "Set up an authenticator app for signing in",
+    "user.recovery_codes_made": "Got new recovery codes for signing in",
 }
 
 

@@ -94,5 +94,7 @@ def logging_config(log_format: str, level: str) -> dict:
             # the request in the e-mail) with the one handler above.
             "django": {"handlers": ["console"], "level": level, "propagate": False},
             "django.server": {"handlers": ["console"], "level": level, "propagate": False},
+            # django-axes notes every sign-in at INFO; its failures and lockouts are WARNINGs.
+            "axes": {"level": "WARNING"},
         },
     }

@@ -11,10 +11,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from saferhub.access.roles import Role
+from saferhub.partnership import mfa
 from saferhub.partnership.models import Agency, Partnership, Team, User, Ward
 from saferhub.partnership.services import assign_roles
 
 DEMO_PASSWORD = "saferhub-demo"  # noqa: S105  (published on purpose: demo only)
+# Every demo user's authenticator app has this key (published too: README.md), so the code
+# step needs no phone: `saferhub demo-code USERNAME` prints the current code.
+DEMO_AUTHENTICATOR_KEY = "SAFERHUBDEMOTOTPSECRETPUBLISHED2"  # noqa: S105
 
 PARTNERSHIP = ("Safer Leeds", "Leeds")
 
@@ -377,3 +381,4 @@ def _load_user(person: DemoUser, agency: Agency) -> None:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     assign_roles(user, list(person.roles))
+    mfa.set_up_published_authenticator(user, DEMO_AUTHENTICATOR_KEY)

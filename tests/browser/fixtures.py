@@ -9,6 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from saferhub.partnership.models import User
+from tests import mfa
 from tests.world import PASSWORD
 
 CHROMIUM = Path(os.environ.get("SAFERHUB_CHROMIUM", "/usr/lib/chromium/chromium"))
@@ -94,7 +96,17 @@ def assert_accessible(page) -> None:
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in as a user does: the password, then the code their authenticator app shows
+    (an app set up for them beforehand, if they have none). A wrong password stops at the
+    first step, with its message on the page."""
+    user = User.objects.filter(username=username).first()
+    device = mfa.authenticator(user) if user is not None else None
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if device is not None and "/sign-in/code/" in page.url:
+        page.get_by_label("Code", exact=True).fill(mfa.code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()

@@ -31,3 +31,14 @@ def test_it_refuses_a_weak_password_and_saves_nothing(db, monkeypatch):
     with pytest.raises(CommandError, match="too short"):
         call_command("create-admin", *ARGS)
     assert not User.objects.exists()
+
+
+def test_the_new_administrator_sets_up_an_app_at_their_first_sign_in(client, db, monkeypatch):
+    monkeypatch.setenv("SAFERHUB_NEW_PASSWORD", "a-long-enough-passphrase")
+    call_command("create-admin", *ARGS)
+    response = client.post(
+        "/sign-in/", {"username": "hana", "password": "a-long-enough-passphrase"}
+    )
+    assert response["Location"] == "/sign-in/code/?next=/"
+    assert client.get(response["Location"])["Location"] == "/sign-in/authenticator/?next=/"
+    assert client.get("/admin/")["Location"].startswith("/sign-in/code/")

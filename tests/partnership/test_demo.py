@@ -33,3 +33,13 @@ def test_it_refuses_to_run_in_production(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(ImproperlyConfigured):
         call_command("demo")
+
+
+def test_every_demo_user_has_the_published_authenticator(db):
+    from saferhub.partnership import mfa
+    from saferhub.partnership.demo import DEMO_AUTHENTICATOR_KEY, load_demo_partnership
+
+    load_demo_partnership()
+    load_demo_partnership()  # again: still the one authenticator each
+    for user in User.objects.all():
+        assert mfa.secret(mfa.authenticator(user)).replace(" ", "") == DEMO_AUTHENTICATOR_KEY

@@ -1,14 +1,26 @@
 from saferhub.audit.models import AuditEvent
+from tests import mfa
 from tests.world import PASSWORD
 
 
-def test_it_signs_in_and_lands_on_home(client, world):
+def _code(client, user, next_url="/"):
+    return client.post(
+        "/sign-in/code/", {"code": mfa.code(mfa.authenticator(user)), "next": next_url}
+    )
+
+
+def test_it_signs_in_with_the_password_then_a_code_and_lands_on_home(client, world):
+    mfa.authenticator(world.police_officer)
     response = client.post("/sign-in/", {"username": "owen_officer", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/sign-in/code/?next=/"
+    response = _code(client, world.police_officer)
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/")
     assert b"Hello, Owen" in page.content
     assert b"OFFICIAL-SENSITIVE" in page.content
     assert AuditEvent.objects.filter(verb="user.signed_in", actor=world.police_officer).count() == 1
+    passed = AuditEvent.objects.get(verb="user.second_step_passed")
+    assert passed.actor == world.police_officer and passed.data == {"used": "authenticator"}
 
 
 def test_it_issues_a_fresh_session_id_at_sign_in(client, world):
@@ -24,7 +36,8 @@ def test_it_returns_to_the_page_asked_for(client, world):
         "/sign-in/?next=/partnership/",
         {"username": "owen_officer", "password": PASSWORD, "next": "/partnership/"},
     )
-    assert response["Location"] == "/partnership/"
+    assert response["Location"] == "/sign-in/code/?next=/partnership/"
+    assert _code(client, world.police_officer, "/partnership/")["Location"] == "/partnership/"
 
 
 def test_it_refuses_to_redirect_off_site(client, world):
@@ -32,7 +45,8 @@ def test_it_refuses_to_redirect_off_site(client, world):
         "/sign-in/",
         {"username": "owen_officer", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/sign-in/code/?next=/"
+    assert _code(client, world.police_officer, "https://evil.example/")["Location"] == "/"
 
 
 def test_a_wrong_password_is_refused_with_a_clear_message_and_keeps_the_username(client, world):

@@ -59,4 +59,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             assign_roles(user, [Role.CSP_ADMIN])
-        self.stdout.write(f"Created CSP administrator {user.username} of {user.agency.name}.")
+        self.stdout.write(
+            f"Created CSP administrator {user.username} of {user.agency.name}. They set up an "
+            "authenticator app for the second step of signing in when they first sign in."
+        )

@@ -3,7 +3,12 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from saferhub.access.roles import Role
-from saferhub.partnership.demo import DEMO_PASSWORD, SIGN_INS, load_demo_partnership
+from saferhub.partnership.demo import (
+    DEMO_AUTHENTICATOR_KEY,
+    DEMO_PASSWORD,
+    SIGN_INS,
+    load_demo_partnership,
+)
 from saferhub.partnership.models import Agency, User
 
 
@@ -37,3 +42,7 @@ class Command(BaseCommand):
         for person in SIGN_INS:
             roles = ", ".join(Role(role).label for role in person.roles)
             self.stdout.write(f"  {person.username:<13} {roles}")
+        self.stdout.write(
+            "and then the code `.venv/bin/saferhub demo-code USERNAME` prints (or an authenticator "
+            f"app with the key {DEMO_AUTHENTICATOR_KEY})."
+        )
