@@ -115,6 +115,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.MANAGE_MEETINGS,
         Action.IMPORT_REFERRALS,
         Action.PRODUCE_MARAC_RETURN,
+        Action.REVIEW_BREAK_GLASS,
     },
     Role.IDVA: _EVERYONE | _DA_SPECIALIST,
     Role.AGENCY_REP: _EVERYONE | _CASE_WORK,

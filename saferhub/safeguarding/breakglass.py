@@ -89,7 +89,8 @@ def _tell(access: BreakGlassAccess) -> None:
         f"saferhub: break-glass access to case {referral.reference}",
         f"{who} opened MARAC case {referral.reference} outside their agency's access at "
         f"{access.opened_at:%H:%M on %-d %B %Y} (UTC), for {HOURS} hours, giving a reason.\n\n"
-        f"Review it on the break-glass report: {base}/safeguarding/break-glass/report/\n",
+        "The MARAC coordinator reviews every break-glass access on the break-glass report: "
+        f"{base}/safeguarding/break-glass/report/\n",
         settings.DEFAULT_FROM_EMAIL,
         addresses,
     )

@@ -10,6 +10,14 @@ from saferhub.partnership.models import Agency, User
 from saferhub.safeguarding.forms import DATE_FORMATS
 from saferhub.safeguarding.models import Meeting
 
+CASE_WORKERS = [
+    Role.AGENCY_LEAD,
+    Role.AGENCY_REP,
+    Role.IDVA,
+    Role.POLICE_DA,
+    Role.MARAC_COORDINATOR,
+]
+
 
 def _day(label: str, hint: str = "For example, 27/3/2026.") -> forms.DateField:
     return forms.DateField(
@@ -111,6 +119,7 @@ class AgreeActionForm(GovukForm):
     agency = forms.ModelChoiceField(
         label="Owning agency",
         queryset=Agency.objects.none(),
+        empty_label="Choose the agency",
         widget=forms.Select(attrs={"class": "govuk-select"}),
         error_messages={"required": "Choose the agency that owns the action"},
     )
@@ -118,20 +127,36 @@ class AgreeActionForm(GovukForm):
         label="Officer",
         queryset=User.objects.none(),
         required=False,
+        empty_label="Not named: the agency chooses",
         widget=forms.Select(attrs={"class": "govuk-select"}),
-        help_text="Leave blank for the agency to choose.",
+        help_text="An officer of the owning agency; if not named, the agency's leads are "
+        "reminded when it falls overdue.",
     )
     due_on = _day("Due date")
 
     def __init__(self, *args, partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(partnership=partnership)
-        self.fields["officer"].queryset = User.objects.filter(
-            agency__partnership=partnership, is_active=True
-        ).select_related("agency")
+        # Case workers only (not board members or analysts), by agency then name.
+        self.fields["officer"].queryset = (
+            User.objects.filter(
+                agency__partnership=partnership,
+                is_active=True,
+                role_assignments__role__in=CASE_WORKERS,
+            )
+            .distinct()
+            .select_related("agency")
+            .order_by("agency__name", "last_name", "first_name")
+        )
         self.fields["officer"].label_from_instance = lambda user: (
             f"{user.get_full_name()} ({user.agency.name})"
         )
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < date.today():
+            raise forms.ValidationError("Enter a due date that is today or later")
+        return due_on
 
     def clean(self):
         cleaned = super().clean()
@@ -154,6 +179,7 @@ class AssignIdvaForm(VersionForm):
     idva = forms.ModelChoiceField(
         label="IDVA",
         queryset=User.objects.none(),
+        empty_label="Choose the IDVA",
         widget=forms.Select(attrs={"class": "govuk-select"}),
         error_messages={"required": "Choose the IDVA"},
     )
@@ -165,3 +191,4 @@ class AssignIdvaForm(VersionForm):
             is_active=True,
             role_assignments__role=Role.IDVA,
         ).distinct()
+        self.fields["idva"].label_from_instance = lambda user: user.get_full_name() or str(user)

@@ -10,7 +10,7 @@ from django.db.models import F
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
 from saferhub.partnership.models import Partnership
-from saferhub.safeguarding import dash, repeats, safety_plans
+from saferhub.safeguarding import dash, people, repeats, safety_plans
 from saferhub.safeguarding.models import AreaSettings, DashAnswer, Perpetrator, Person, Referral
 
 
@@ -120,3 +120,15 @@ def assign_idva(user, referral: Referral, idva, expected_version: int) -> None:
         )
     referral.idva, referral.version = idva, expected_version + 1
     record(user, "referral.idva_assigned", referral, idva=idva.pk)
+
+
+def matching(referrals, query: str):
+    """Referrals whose reference (R000123, or 123) or victim's family name matches: the
+    family name compared as people.keys folds it (no case, accents or hyphens)."""
+    digits = query.upper().removeprefix("R").lstrip("0")
+    if digits.isdigit():
+        return referrals.filter(pk=int(digits))
+    folded = people.fold(query)
+    if not folded:
+        return referrals.none()
+    return referrals.filter(victim__folded_family=folded)

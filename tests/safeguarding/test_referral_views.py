@@ -154,3 +154,24 @@ def test_the_navigation_shows_safeguarding_to_case_workers_only(client, world):
     assert 'href="/safeguarding/referrals/"' in client.get("/").content.decode()
     client.force_login(world.board_member)
     assert 'href="/safeguarding/referrals/"' not in client.get("/").content.decode()
+
+
+def test_the_list_pages_and_finds_by_reference_or_family_name(client, world):
+    from saferhub.audit.models import AuditEvent
+
+    cases = [
+        make_referral(world.police_officer, victim(world, f"V{n}", "Long-List", None))
+        for n in range(55)
+    ]
+    other = make_referral(world.police_officer, victim(world, "Ann", "O'Neill", None))
+    client.force_login(world.police_officer)
+    first = client.get("/safeguarding/referrals/").content.decode()
+    assert "56 cases: 1 to 50 shown" in first and "Page 2 of 2" in first
+    second = client.get("/safeguarding/referrals/?page=2").content.decode()
+    assert cases[0].reference in second
+    found = client.get("/safeguarding/referrals/", {"q": "oneill"}).content.decode()
+    assert other.reference in found and cases[0].reference not in found
+    by_reference = client.get("/safeguarding/referrals/", {"q": cases[3].reference.lower()})
+    assert "1 case" in by_reference.content.decode()
+    event = AuditEvent.objects.filter(verb="referral.searched").order_by("id").last()
+    assert event.data == {"results": 1, "referrals": [cases[3].pk]}

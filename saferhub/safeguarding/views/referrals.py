@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,8 @@ from saferhub.safeguarding.lookups import referral_for
 from saferhub.safeguarding.meeting_forms import AssignIdvaForm
 from saferhub.safeguarding.models import Person, Referral
 from saferhub.safeguarding.referrals import refer
+
+PER_PAGE = 50
 
 
 def create(request):
@@ -74,16 +77,31 @@ def confirmation(request, pk: int):
 def index(request):
     require(request.user, Action.VIEW_CASES)
     status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:100]
     listed = scope.visible(request.user, Referral.objects.all())
     if status in Referral.Status.values:
         listed = listed.filter(status=status)
+    if query:
+        listed = referrals.matching(listed, query)
     listed = listed.select_related("victim", "referring_agency").order_by("-referred_on", "-id")
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    if query:
+        # Searching is consultation too (s62): who was shown, never what was typed.
+        record(
+            request.user,
+            "referral.searched",
+            None,
+            results=page.paginator.count,
+            referrals=[referral.pk for referral in page],
+        )
     return render(
         request,
         "safeguarding/referrals.html",
         {
-            "referrals": listed[:200],
+            "page": page,
+            "referrals": page.object_list,
             "status": status,
+            "query": query,
             "statuses": Referral.Status.choices,
             "may_refer": can(request.user, Action.REFER),
         },
