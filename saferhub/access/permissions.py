@@ -89,15 +89,18 @@ _CSP_TEAM = {
     Action.GENERATE_REPORTS,
 }
 
-# Case work. Board members and CSP analysts see aggregate figures only, never a case
-# record; so they neither refer (a referrer must see what they referred) nor view cases.
+# Case work. Board members, CSP analysts and administrators see aggregate figures only,
+# never a case record; so they neither refer (a referrer must see what they referred) nor
+# view cases.
 _CASE_WORK = {Action.REFER, Action.VIEW_CASES, Action.BREAK_GLASS}
 _DA_SPECIALIST = _CASE_WORK | {Action.SEE_RESTRICTED_ADDRESS}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    # The administrator runs the partnership and its information governance but does no
+    # case work: a case is seen by those working on it, not by whoever administers the
+    # service (their agency may well be invited to meetings).
     Role.CSP_ADMIN: _EVERYONE
     | _CSP_TEAM
-    | _CASE_WORK
     | {Action.ADMINISTER, Action.EDIT_STRATEGY, Action.REVIEW_BREAK_GLASS}
     # Subject access and erasure reach every person of the partnership (governance/):
     # the CSP administrator's alone, each behind a second password check.

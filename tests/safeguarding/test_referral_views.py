@@ -103,11 +103,15 @@ def test_board_members_and_analysts_never_see_cases(client, world):
 
 def test_outsiders_get_404_and_an_empty_list(client, world):
     referral = make_referral(world.police_officer, victim(world))
-    for user in (world.outsider, world.housing_officer, world.stranger):
+    for user in (world.outsider, world.housing_officer):
         client.force_login(user)
         assert client.get(f"/safeguarding/referrals/{referral.pk}/").status_code == 404
         assert client.get(f"/safeguarding/referrals/{referral.pk}/confirmation/").status_code == 404
         assert "Smith-Jones" not in client.get("/safeguarding/referrals/").content.decode()
+    # Another partnership's administrator does no case work at all: refused outright.
+    client.force_login(world.stranger)
+    assert client.get(f"/safeguarding/referrals/{referral.pk}/").status_code == 403
+    assert client.get("/safeguarding/referrals/").status_code == 403
 
 
 def test_the_list_is_scoped_filtered_and_never_shows_an_address(client, world):
