@@ -46,6 +46,8 @@ def refer(user, entered: NewReferral) -> Referral:
     agency = user.agency
     area = settings_for(agency.partnership)
     victim = entered.victim
+    # Combination (s62): a referral joined to a person the partnership already knew.
+    linked_to_existing = victim.pk is not None
     if victim.pk is None:
         victim.partnership = agency.partnership
         victim.current_address = entered.current_address
@@ -95,7 +97,15 @@ def refer(user, entered: NewReferral) -> Referral:
     for perpetrator in entered.perpetrators:
         perpetrator.referral = referral
         perpetrator.save()
-    record(user, "referral.created", referral, status=referral.status, score=referral.dash_score)
+    record(
+        user,
+        "referral.created",
+        referral,
+        status=referral.status,
+        score=referral.dash_score,
+        person=victim.pk,
+        linked_to_existing=linked_to_existing,
+    )
     if referral.is_repeat:
         safety_plans.reopen_for_repeat(user, referral)
     return referral
