@@ -60,9 +60,10 @@ def test_administrators_review_every_access(client, world):
     page = client.get("/safeguarding/break-glass/report/").content.decode()
     assert "Urgent safeguarding concern now" in page and "Hal" in page
     client.force_login(world.coordinator)  # who is told, and reviews
-    assert "Urgent safeguarding concern now" in client.get(
-        "/safeguarding/break-glass/report/"
-    ).content.decode()
+    assert (
+        "Urgent safeguarding concern now"
+        in client.get("/safeguarding/break-glass/report/").content.decode()
+    )
     for user in (world.housing_officer, world.board_member, world.analyst):
         client.force_login(user)
         assert client.get("/safeguarding/break-glass/report/").status_code == 403
