@@ -131,6 +131,14 @@ class Person(models.Model):
             models.Index(fields=["partnership", "family_sound"], name="person_family_sound"),
             models.Index(fields=["partnership", "date_of_birth"], name="person_dob"),
             models.Index(fields=["partnership", "postcode_district"], name="person_district"),
+            # The same, narrowed by a similar given name, for a city's common family names.
+            models.Index(
+                fields=["partnership", "family_sound", "given_sound"], name="person_sounds"
+            ),
+            models.Index(
+                fields=["partnership", "postcode_district", "given_sound"],
+                name="person_district_given",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -63,9 +63,40 @@ def _referral_count_rule(user) -> Q:
 
 @scope.rule(Person)
 def _person_rule(user) -> Q:
-    # Correlated (EXISTS per person), not IN (all visible referrals): the search at intake
-    # looks at a handful of candidates among a million people, through their own index.
-    return Q(Exists(Referral.objects.filter(_referral_rule(user), victim_id=OuterRef("pk"))))
+    """A person is visible when one of their referrals is: the referral rule above, written
+    per person (correlated EXISTS through the victim's own referrals). The search at intake
+    looks at a handful of candidates among a million people; working out every visible
+    referral first, as the IN form above does, took seconds there. A test keeps the two
+    forms in step (tests/safeguarding/test_scopes.py)."""
+    mine = Q(partnership_id=user.agency.partnership_id)
+    theirs = Referral.objects.filter(victim_id=OuterRef("pk"))
+    if _coordinates(user):
+        return mine & Q(Exists(theirs))
+    agency = user.agency_id
+    return mine & (
+        Q(Exists(theirs.filter(Q(referring_agency_id=agency) | Q(idva_id=user.pk))))
+        | Q(
+            Exists(
+                ListedCase.objects.filter(
+                    referral__victim_id=OuterRef("pk"), meeting__invited_agencies=agency
+                )
+            )
+        )
+        | Q(
+            Exists(
+                SafetyAction.objects.filter(referral__victim_id=OuterRef("pk"), agency_id=agency)
+            )
+        )
+        | Q(
+            Exists(
+                BreakGlassAccess.objects.filter(
+                    referral__victim_id=OuterRef("pk"),
+                    user_id=user.pk,
+                    expires_at__gt=timezone.now(),
+                )
+            )
+        )
+    )
 
 
 @scope.rule(SafetyAction)
