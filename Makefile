@@ -51,3 +51,20 @@ test-postgres: install-test
 	scripts/with-throwaway-postgres $(BIN)/pytest
 
 test: lint test-sqlite test-postgres
+
+# Benchmarks and the load test: never in CI (a benchmark is not a test), each on a throwaway
+# PostgreSQL. BENCH_ARGS / LOAD_ARGS pass options on, e.g.
+#   make bench BENCH_ARGS="--scale city"    make load LOAD_ARGS="--quick --scale city"
+.PHONY: install-bench bench load
+
+install-bench: $(UV)
+	$(UV) sync --frozen --group bench
+	scripts/install-system-packages
+
+# Every script under bench/ on the region data set, then one table; non-zero if a target is missed.
+bench: install-bench
+	scripts/with-throwaway-postgres $(BIN)/python bench/suite.py $(BENCH_ARGS)
+
+# The production configuration under locust: 5 minutes at 50 users, a 30-minute soak at 20.
+load: install-bench
+	scripts/with-throwaway-postgres $(BIN)/python bench/load/run.py $(LOAD_ARGS)
