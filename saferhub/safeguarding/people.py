@@ -98,18 +98,7 @@ def find_similar(user, given: str, family: str, dob: date | None, postcode: str)
     similar_given = Q(given_sound=wanted.given_sound) | Q(folded_given=wanted.given)
     clauses = Q(pk__in=[])
     if wanted.family:
-        same_family = Q(folded_family=wanted.family) | Q(family_sound=wanted.family_sound)
-        # With a given name typed too, a family name in common must come with something
-        # else in common: in a city, "Smith" alone is thousands of people, and the best
-        # match would be lost among them.
-        also = Q(pk__in=[])
-        if wanted.given:
-            also |= similar_given
-        if dob:
-            also |= Q(date_of_birth__in=[dob, swapped] if swapped else [dob])
-        if wanted.district:
-            also |= Q(postcode_district=wanted.district)
-        clauses |= same_family & also if wanted.given else same_family
+        clauses |= Q(folded_family=wanted.family) | Q(family_sound=wanted.family_sound)
     if dob and wanted.given:
         dates = [dob, swapped] if swapped else [dob]
         clauses |= Q(date_of_birth__in=dates) & similar_given
