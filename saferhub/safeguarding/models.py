@@ -447,9 +447,6 @@ class SafetyAction(models.Model):
     def __str__(self) -> str:
         return self.description[:60]
 
-    def is_overdue(self, today) -> bool:
-        return self.status == self.Status.OPEN and self.due_on < today
-
 
 class ReferralImport(models.Model):
     """A spreadsheet of past referrals uploaded by the coordinator, imported by the task

@@ -170,7 +170,3 @@ def plan_for(referral: Referral):
         .select_related("agency", "officer", "agreed_at__meeting")
         .order_by("due_on", "id")
     )
-
-
-def overdue_actions(actions, on: date):
-    return actions.filter(status=SafetyAction.Status.OPEN, due_on__lt=on)
