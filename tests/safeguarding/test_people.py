@@ -50,6 +50,32 @@ def test_someone_else_is_not_offered(world, zoe):
     assert _found(world.police_officer, "Peter", "Smith-Jones", date(1970, 1, 1), "") == []
 
 
+def test_one_name_in_common_is_not_enough_once_more_is_typed(world, zoe):
+    # While only a family name is typed, it is enough to offer someone.
+    assert _found(world.police_officer, "", "Smith-Jones") == [zoe]
+    # With a given name too, a second agreement is needed: the family name alone is not it.
+    assert _found(world.police_officer, "Peter", "Smith-Jones") == []
+    assert _found(world.police_officer, "Peter", "Smith-Jones", None, "LS9 1AA") == [zoe]
+
+
+def test_the_closest_is_offered_first(world, zoe):
+    sister = victim(world, given="Zara", dob=None)
+    make_referral(world.police_officer, sister)
+    found = _found(world.police_officer, "Zoe", "Smith-Jones", date(1990, 4, 3), "LS9 7TF")
+    assert found == [zoe, sister]
+
+
+def test_visible_people_are_found_behind_many_the_user_may_not_see(world, zoe, monkeypatch):
+    # The scope is asked a round of candidates at a time (people.SCOPE_ROUND): someone the
+    # user may see is still found when closer matches they may not see fill several rounds.
+    for _ in range(3):
+        hidden = victim(world, given="Zoe", dob=date(1990, 4, 3))
+        make_referral(world.housing_officer, hidden)
+    monkeypatch.setattr(people, "SCOPE_ROUND", 1)
+    assert _found(world.police_officer, "Zoe", "Smith-Jones", date(1990, 4, 3)) == [zoe]
+    assert len(_found(world.coordinator, "Zoe", "Smith-Jones", date(1990, 4, 3))) == 4
+
+
 def test_only_people_the_user_may_see_are_offered(world, zoe):
     for user in (world.outsider, world.housing_officer, world.stranger):
         assert _found(user, "Zoe", "Smith-Jones") == []
