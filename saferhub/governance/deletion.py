@@ -1,6 +1,7 @@
 """Deleting a victim's cases and everything hanging off them, in the order the foreign keys
 need (several are PROTECT, which PostgreSQL enforces): a case's safety-plan actions first
-(they protect their referral and the listing that agreed them), then its listings at
+(they protect their referral and the listing that agreed them; their updates go with
+them), then its listings at
 meetings (their research goes with them), then the referrals (their DASH answers,
 perpetrators and break-glass records go with them), then people.
 

@@ -12,8 +12,8 @@ administrator):
 * exports: no referral about them is left, so the referrals list and anything exported
   from it (the MARAC return and reports hold counts only) cannot show them;
 * files: no uploaded import file's contents name them;
-* other cases' free text: their name in the discussion, research or actions of someone
-  else's case is reported by record id, for a person to review (it is that case's
+* other cases' free text: their name in the discussion, research, actions or action
+  updates of someone else's case is reported by record id, for a person to review (it is that case's
   record, so it is not changed here);
 * named as an alleged perpetrator in another victim's referral: reported, and kept (it
   is that victim's case).
@@ -41,6 +41,7 @@ from saferhub.safeguarding.models import (
     ReferralImport,
     Research,
     SafetyAction,
+    SafetyActionUpdate,
 )
 
 # Why a person is erased: a code for the log, since free text might hold a name.
@@ -278,6 +279,7 @@ _FREE_TEXT = (
     (ListedCase, "meeting__partnership_id", ("discussion",)),
     (Research, "listed_case__meeting__partnership_id", ("summary",)),
     (SafetyAction, "referral__partnership_id", ("description", "update")),
+    (SafetyActionUpdate, "action__referral__partnership_id", ("text",)),
     (Referral, "partnership_id", ("judgement_reason", "sharing_reason", "why_not_eligible")),
 )
 

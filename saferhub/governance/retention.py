@@ -4,8 +4,9 @@ The periods are settings (settings.py; defaults in brackets):
 
 * a MARAC case, `SAFERHUB_RETAIN_CLOSED_CASE_YEARS` (6) years after it closed: the
   referral with its DASH answers, perpetrators, listings at meetings, research and
-  safety-plan actions. A case is a chain of repeat referrals (safety_plans.py) that closes
-  as one; a referral is kept while any referral of its chain is kept.
+  safety-plan actions with their updates. A case is a chain of repeat referrals
+  (safety_plans.py) that closes as one; a referral is kept while any referral of its chain
+  is kept.
 * a referral recorded as not eligible, `SAFERHUB_RETAIN_NOT_ELIGIBLE_YEARS` (2) years
   after it was made (long enough for the next referral and a year's figures to see it);
 * a person, once no referral about them is left;

@@ -8,11 +8,12 @@ Two kinds of request, decided here:
   included: it is theirs), every referral about them (dates, referring agency and
   sector, status, reasons, the DASH answers, the reasons recorded for sharing, eligibility
   and judgement), every meeting that listed them with its discussion and each agency's
-  research, their safety plan's actions, and the audit log's entries about their records
-  (what was done, when, by which agency). Withheld as other people's data (DPA 2018 Sch. 2
-  para. 16): the alleged perpetrators (a count only; their names are also taken out of
-  every piece of free text, see redaction.py), staff names (the agency is given instead),
-  children (a count only, as held).
+  research, their safety plan's actions with every update to them (by agency), and the
+  audit log's entries about their records (what was done, when, by which agency).
+  Withheld as other people's data (DPA 2018 Sch. 2 para. 16): the alleged perpetrators (a
+  count only; their names are also taken out of every piece of free text, see
+  redaction.py), staff names (the agency is given instead), children (a count only, as
+  held).
 * **Someone named as an alleged perpetrator** (Perpetrator rows, one per referral): the
   minimum. That they are named in N referrals, each with its date and the referring
   agency's sector, and their own name, date of birth and gender as recorded there.
@@ -47,6 +48,7 @@ from saferhub.safeguarding.models import (
     Referral,
     Research,
     SafetyAction,
+    SafetyActionUpdate,
 )
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -137,9 +139,16 @@ def victim_content(person: Person, produced_at: datetime) -> dict:
             ),
             Prefetch(
                 "safety_actions",
-                queryset=SafetyAction.objects.select_related(
-                    "agency", "agreed_at__meeting"
-                ).order_by("due_on", "id"),
+                queryset=SafetyAction.objects.select_related("agency", "agreed_at__meeting")
+                .prefetch_related(
+                    Prefetch(
+                        "updates",
+                        queryset=SafetyActionUpdate.objects.select_related("by_agency").order_by(
+                            "version", "id"
+                        ),
+                    )
+                )
+                .order_by("due_on", "id"),
             ),
         )
         .order_by("referred_on", "id")
@@ -234,6 +243,16 @@ def _referral(referral: Referral, redact: Redactor) -> dict:
                 "status": action.get_status_display(),
                 "latest_update": redact(action.update),
                 "completed_on": _day(action.completed_on),
+                # Every update, oldest first: the agency, never the member of staff.
+                "updates": [
+                    {
+                        "at": update.at.astimezone(UTC).isoformat(timespec="seconds"),
+                        "agency": update.by_agency.name,
+                        "status": update.get_status_display(),
+                        "update": redact(update.text),
+                    }
+                    for update in action.updates.all()
+                ],
             }
             for action in referral.safety_actions.all()
         ],

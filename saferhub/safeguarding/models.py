@@ -448,6 +448,42 @@ class SafetyAction(models.Model):
         return self.description[:60]
 
 
+class SafetyActionUpdate(models.Model):
+    """One update of a safety-plan action, as its owner saved it: the action's history.
+
+    SafetyAction.update holds the latest text; these rows keep every one, with who saved it
+    and the action's version it made, so a save refused as stale can show what changed
+    since the version its writer opened (safety_plans.StaleSafetyAction). The text is free
+    text about a victim: erased with the action (deletion.py), checked on erasure and given
+    in a subject access copy like the action's own text (governance)."""
+
+    action = models.ForeignKey(SafetyAction, on_delete=models.CASCADE, related_name="updates")
+    # The action's version once this update was saved.
+    version = models.PositiveIntegerField()
+    # Users are disabled, never deleted: who wrote an update is kept.
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="safety_action_updates"
+    )
+    by_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="safety_action_updates"
+    )
+    at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=SafetyAction.Status.choices)
+    text = models.TextField()
+
+    class Meta:
+        verbose_name = "safety-plan action update"
+        ordering = ["-version", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "version"], name="safety_action_update_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update {self.version} of action {self.action_id}"
+
+
 class ReferralImport(models.Model):
     """A spreadsheet of past referrals uploaded by the coordinator, imported by the task
     worker all-or-nothing (importing.py). The file is kept in the row, never on disk under

@@ -115,6 +115,23 @@ class StaleReferral(Exception):
     """Someone else changed the case since this user opened it."""
 
 
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _idva_now(referral: Referral, chosen) -> str:
+    """What changed, for the coordinator whose choice of IDVA was refused: who the case's
+    IDVA is now, and who they chose (staff names only; the message is shown, never logged)."""
+    current = Referral.objects.select_related("idva").get(pk=referral.pk).idva
+    if current is None:
+        now = f"it has no IDVA. You chose {_name(chosen)}"
+    elif current.pk == chosen.pk:
+        now = f"its IDVA is now {_name(current)}, whom you chose too"
+    else:
+        now = f"its IDVA is now {_name(current)}. You chose {_name(chosen)}"
+    return f"Someone else changed this case while you had it open: {now}. Nothing has been saved."
+
+
 @transaction.atomic
 def assign_idva(user, referral: Referral, idva, expected_version: int) -> None:
     """The coordinator assigns the case's IDVA, who then sees it and its whole safety plan."""
@@ -124,10 +141,7 @@ def assign_idva(user, referral: Referral, idva, expected_version: int) -> None:
         idva=idva, version=F("version") + 1
     )
     if not updated:
-        raise StaleReferral(
-            "Someone else changed this case while you had it open. Nothing has been saved: "
-            "the page now shows the case as it is."
-        )
+        raise StaleReferral(_idva_now(referral, idva))
     referral.idva, referral.version = idva, expected_version + 1
     record(user, "referral.idva_assigned", referral, idva=idva.pk)
 

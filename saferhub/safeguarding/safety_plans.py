@@ -15,7 +15,13 @@ from django.utils import timezone
 from saferhub.access.permissions import Action, can
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
-from saferhub.safeguarding.models import ListedCase, Meeting, Referral, SafetyAction
+from saferhub.safeguarding.models import (
+    ListedCase,
+    Meeting,
+    Referral,
+    SafetyAction,
+    SafetyActionUpdate,
+)
 
 
 class SafetyPlanError(Exception):
@@ -23,7 +29,13 @@ class SafetyPlanError(Exception):
 
 
 class StaleSafetyAction(SafetyPlanError):
-    """Someone else updated the action since this user opened it."""
+    """Someone else updated the action since this user opened it. `changes` are the updates
+    saved since the version the user opened, oldest first (who, their agency, when, the
+    status and the text), for the page to show what changed."""
+
+    def __init__(self, message: str, changes: list[SafetyActionUpdate]) -> None:
+        super().__init__(message)
+        self.changes = changes
 
 
 def overdue_counts(referrals, on: date) -> dict[int, int]:
@@ -94,28 +106,65 @@ def update(
     expected_version: int,
     on: date | None = None,
 ) -> SafetyAction:
-    """The owner's update; completing the last open action closes the case."""
+    """The owner's update of an open action, kept in its history; completing the last open
+    action closes the case. A save based on an old version is refused (StaleSafetyAction,
+    with what changed since), as is one to an action already complete."""
     today = on or date.today()
     if not may_update(user, action):
         raise SafetyPlanError("Only the owning agency or the MARAC coordinator updates an action.")
     status = SafetyAction.Status.COMPLETE if complete else SafetyAction.Status.OPEN
-    updated = SafetyAction.objects.filter(pk=action.pk, version=expected_version).update(
-        updated_at=timezone.now(),
+    now = timezone.now()
+    updated = SafetyAction.objects.filter(
+        pk=action.pk, version=expected_version, status=SafetyAction.Status.OPEN
+    ).update(
+        updated_at=now,
         update=text,
         status=status,
         completed_on=today if complete else None,
         version=F("version") + 1,
     )
     if not updated:
-        raise StaleSafetyAction(
-            "Someone else updated this action while you were writing. Your update has not "
-            "been saved: read theirs below, then add yours again."
-        )
+        current = SafetyAction.objects.filter(pk=action.pk).values_list("version", flat=True)
+        if current.first() != expected_version:
+            raise StaleSafetyAction(
+                "Someone else updated this action while you were writing. Your update has "
+                "not been saved: read what changed, then save yours again.",
+                changes=list(changes_since(action, expected_version)),
+            )
+        raise SafetyPlanError("This action is complete: it takes no more updates.")
     action.refresh_from_db()
-    record(user, "safety_action.updated", action, status=status)
+    SafetyActionUpdate.objects.create(
+        action=action,
+        version=action.version,
+        by_user=user,
+        by_agency_id=user.agency_id,
+        at=now,
+        status=status,
+        text=text,
+    )
+    record(user, "safety_action.updated", action, status=status, version=action.version)
     if complete:
         close_if_complete(user, action.referral, today)
     return action
+
+
+def history(action: SafetyAction):
+    """Every update of the action, newest first, with who saved it and for which agency.
+    Whoever may see the action may see its history (scopes.py)."""
+    return (
+        SafetyActionUpdate.objects.filter(action=action)
+        .select_related("by_user", "by_agency")
+        .order_by("-version", "-id")
+    )
+
+
+def changes_since(action: SafetyAction, version: int):
+    """The updates saved after `version` of the action, oldest first."""
+    return (
+        SafetyActionUpdate.objects.filter(action=action, version__gt=version)
+        .select_related("by_user", "by_agency")
+        .order_by("version", "id")
+    )
 
 
 def _chain(referral: Referral) -> list[Referral]:

@@ -4,9 +4,9 @@ A user sees a case (a referral) only if their agency referred it, was invited to
 meeting that listed it, or owns one of its safety-plan actions; or they coordinate
 MARAC for the partnership; or they are the IDVA assigned to it; or they opened it by
 break-glass, with a reason, in the last few hours (breakglass.py). Everything else about
-a case follows the case: its person, its actions. Meetings are seen by the coordinator
-and the agencies invited. Research is seen by the agency that wrote it, by the
-coordinator, and by the other invited agencies once the meeting is open.
+a case follows the case: its person, its actions and their updates. Meetings are seen by
+the coordinator and the agencies invited. Research is seen by the agency that wrote it,
+by the coordinator, and by the other invited agencies once the meeting is open.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -23,6 +23,7 @@ from saferhub.safeguarding.models import (
     ReferralImport,
     Research,
     SafetyAction,
+    SafetyActionUpdate,
 )
 
 
@@ -103,6 +104,12 @@ def _person_rule(user) -> Q:
 def _action_rule(user) -> Q:
     """The whole safety plan is seen by whoever sees the case (the IDVA included)."""
     return Q(referral__in=Referral.objects.filter(_referral_rule(user)))
+
+
+@scope.rule(SafetyActionUpdate)
+def _action_update_rule(user) -> Q:
+    """An action's updates (its history) are seen by whoever sees the action."""
+    return Q(action__in=SafetyAction.objects.filter(_action_rule(user)))
 
 
 @scope.rule(Meeting)

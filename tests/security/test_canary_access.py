@@ -3,8 +3,8 @@ agency with no part in a case, with the case's own ids and their neighbours, dis
 nothing of it and changes nothing; and a canary id answers exactly as a missing one does.
 
 The canary case has a victim, a restricted address, a perpetrator, a meeting with research
-and a discussion, and a safety-plan action: each carries a marker string that must never
-appear in a page, a fragment, a download (zip members included) or an e-mail.
+and a discussion, and a safety-plan action with an update: each carries a marker string that
+must never appear in a page, a fragment, a download (zip members included) or an e-mail.
 """
 
 import io
@@ -27,6 +27,7 @@ from saferhub.safeguarding.models import (
     Referral,
     Research,
     SafetyAction,
+    SafetyActionUpdate,
 )
 from tests.access.url_inventory import every_route
 from tests.safeguarding.cases import hold_meeting, make_referral, victim
@@ -52,7 +53,16 @@ WIDE_BY_DESIGN = {
 }
 # Routes that would end the session or belong to Django's admin, whose pages hold no case.
 SKIPPED = re.compile(r"^(sign-out$|admin:)")
-MODELS = (Person, Referral, Perpetrator, Meeting, ListedCase, Research, SafetyAction)
+MODELS = (
+    Person,
+    Referral,
+    Perpetrator,
+    Meeting,
+    ListedCase,
+    Research,
+    SafetyAction,
+    SafetyActionUpdate,
+)
 POSTS = ("close", "open", "confirm", "add", "research", "action", "discussion", "remove")
 
 
@@ -79,6 +89,9 @@ def canary(world):
         officer=None,
         description="Nightjarnote action",
         due_on=date.today() - timedelta(days=1),
+    )
+    safety_plans.update(
+        world.police_officer, action, text="Nightjarnote update", complete=False, expected_version=1
     )
     case.idva = world.idva
     case.save()

@@ -44,6 +44,8 @@ def index(request):
 
 
 def detail(request, pk: int):
+    """An action, its history, and the owner's update. A save based on an old version is
+    refused: the page then shows what changed since, and keeps what the user typed."""
     require(request.user, Action.VIEW_CASES)
     action = scope.get_visible_or_404(
         request.user,
@@ -54,7 +56,11 @@ def detail(request, pk: int):
     )
     may_update = safety_plans.may_update(request.user, action)
     form = None
-    if may_update and action.status == SafetyAction.Status.OPEN:
+    stale = None  # the refusal of a save based on an old version, with what changed since
+    refused = ""  # the refusal of any other save the user typed
+    # A POST is taken even once the action is complete: completed since the user opened it,
+    # their save is refused with what changed, never dropped without a word.
+    if may_update and (action.status == SafetyAction.Status.OPEN or request.method == "POST"):
         form = ActionUpdateForm(
             request.POST or None, initial={"version": action.version, "update": action.update}
         )
@@ -69,11 +75,20 @@ def detail(request, pk: int):
                     expected_version=data["version"],
                 )
             except safety_plans.StaleSafetyAction as problem:
-                messages.error(request, str(problem))
+                stale = problem
                 action.refresh_from_db()
+                # The user's own text and tick stay; the version becomes the one they have
+                # now seen, so saving again applies theirs on top of what changed.
                 form = ActionUpdateForm(
-                    initial={"version": action.version, "update": data["update"]}
+                    {
+                        "update": data["update"],
+                        "complete": "on" if data["complete"] else "",
+                        "version": action.version,
+                    }
                 )
+                form.is_valid()
+            except safety_plans.SafetyPlanError as problem:
+                refused = str(problem)
             else:
                 messages.success(
                     request, "Action completed." if data["complete"] else "Update saved."
@@ -82,8 +97,19 @@ def detail(request, pk: int):
     elif request.method == "POST":
         require(request.user, Action.MANAGE_MEETINGS)
     record(request.user, "safety_action.viewed", action, referral=action.referral_id)
+    history = scope.visible(request.user, safety_plans.history(action))
+    still_open = action.status == SafetyAction.Status.OPEN
     return render(
         request,
         "safeguarding/safety_action.html",
-        {"action": action, "form": form, "today": date.today()},
+        {
+            "action": action,
+            "form": form if still_open else None,
+            # Completed meanwhile: no form, but what the user wrote is shown back to them.
+            "unsaved": form if (stale or refused) and not still_open else None,
+            "stale": stale,
+            "problem": str(stale) if stale else refused,
+            "history": history,
+            "today": date.today(),
+        },
     )
