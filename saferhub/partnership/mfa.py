@@ -4,6 +4,7 @@ data: the directory names people, and an administrator can give any role.
 
 Built on django-otp's devices: a user's authenticator is a TOTPDevice, unconfirmed until
 they have typed a code from it, and their recovery codes are the tokens of a StaticDevice.
+A token holds a keyed digest of its code, never the code (recovery_code_digest).
 """
 
 from base64 import b32decode, b32encode
@@ -15,6 +16,7 @@ import qrcode.image.svg
 from django.db import transaction
 from django.middleware.csrf import rotate_token
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.models import Device
@@ -27,6 +29,7 @@ from saferhub.security import lockout
 RECOVERY_CODES = 10
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+RECOVERY_DIGEST_SALT = "saferhub.recovery-code"
 
 
 def authenticator(user) -> TOTPDevice | None:
@@ -98,6 +101,22 @@ def normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def recovery_code_digest(code: str) -> str:
+    """What a StaticToken stores for a recovery code: the first 16 hex characters (64 bits,
+    to fit StaticToken.token) of HMAC-SHA256 of the normalised code, keyed with a key
+    derived from SECRET_KEY. So a copy of the database alone gives no usable code.
+
+    A fast keyed hash, not a slow password hash: a code is not chosen by a person but made
+    by StaticToken.random_token() (40 random bits), and without SECRET_KEY no digest can be
+    checked offline at all; online guessing is throttled by django-otp. (Anyone who has both
+    the database and SECRET_KEY could search the 2**40 codes; SECRET_KEY is the secret that
+    guards everything else too.) Changing SECRET_KEY makes every recovery code stop working:
+    users then get new ones from their account page.
+
+    The migration partnership 0003_hash_recovery_codes copies this: change both together."""
+    return salted_hmac(RECOVERY_DIGEST_SALT, normalise(code), algorithm="sha256").hexdigest()[:16]
+
+
 def check_code(user, code: str) -> Checked:
     """Check a code from the authenticator (six digits) or a recovery code (letters and
     digits), each against its own device; a recovery code is used up when accepted."""
@@ -112,6 +131,10 @@ def check_code(user, code: str) -> Checked:
     if not allowed:
         wait = (detail["locked_until"] - timezone.now()).total_seconds()
         return Checked(None, max(1, ceil(wait)))
+    if isinstance(device, StaticDevice):
+        # The device holds digests: django-otp looks up the digest of what was typed, and
+        # still throttles and deletes the token it matches (single use).
+        code = recovery_code_digest(code)
     return Checked(verify_token(user, device.persistent_id, code))
 
 
@@ -135,12 +158,15 @@ def confirm_authenticator(user, device: TOTPDevice, code: str) -> Checked:
 
 
 def new_recovery_codes(user) -> list[str]:
-    """Ten new single-use recovery codes for `user`; any earlier ones stop working."""
+    """Ten new single-use recovery codes for `user`, to show them once; any earlier ones
+    stop working. Only their digests are kept."""
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME)
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+        )
     record(user, "user.recovery_codes_made", user)
     return codes
 

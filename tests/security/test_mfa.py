@@ -4,19 +4,22 @@ single-use recovery codes, shown once; and from then on gives a code after the p
 Until then no page but the steps of signing in (and signing out, and the health checks)
 answers."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saferhub.admin_site import PartnershipAdminSite
 from saferhub.audit.models import AuditEvent
 from saferhub.partnership.demo import load_demo_partnership
+from saferhub.partnership.mfa import check_code, new_recovery_codes, recovery_code_digest
 from tests import mfa
 from tests.access.url_inventory import every_route
 from tests.world import PASSWORD
@@ -160,11 +163,62 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old(client, world)
     old = re.findall(r"<li>([a-z2-7]{8})</li>", client.get("/account/recovery-codes/").text)
     refused = client.post("/account/recovery-codes/", {"password": "not my password"})
     assert "Your password is not right" in refused.text
-    assert set(StaticToken.objects.values_list("token", flat=True)) == set(old)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == _digests(old)
     client.post("/account/recovery-codes/", {"password": PASSWORD})
     new = re.findall(r"<li>([a-z2-7]{8})</li>", client.get("/account/recovery-codes/").text)
     assert len(new) == 10 and not set(new) & set(old)
-    assert set(StaticToken.objects.values_list("token", flat=True)) == set(new)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == _digests(new)
+
+
+def _digests(codes) -> set[str]:
+    return {recovery_code_digest(code) for code in codes}
+
+
+def test_recovery_codes_are_kept_only_as_keyed_digests(client, world, no_throttle):
+    user = world.police_officer
+    mfa.authenticator(user)
+    codes = new_recovery_codes(user)
+    stored = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10
+    # No issued code is in the database.
+    assert not any(code in token for code in codes for token in stored)
+    assert all(re.fullmatch(r"[0-9a-f]{16}", token) for token in stored)
+    # Keyed with SECRET_KEY: the same code gives another digest under another key.
+    assert set(stored) == _digests(codes)
+    with override_settings(SECRET_KEY="another-key-" * 5):
+        assert not _digests(codes) & set(stored)
+
+    # Someone with a copy of the database who types a stored digest as a code is refused,
+    # and it counts as a wrong code; the code itself still works. (A digest of digits alone
+    # would be taken for an authenticator's code: refused too, but not counted here.)
+    _sign_in_with_password(client, user)
+    for token in [token for token in stored if not token.isdigit()][:2]:
+        assert client.post(CODE_STEP, {"code": token}).status_code == 200
+        assert client.get("/")["Location"].startswith(CODE_STEP)
+    assert StaticDevice.objects.get(user=user).throttling_failure_count == 2
+    assert StaticToken.objects.filter(device__user=user).count() == 10
+    assert client.post(CODE_STEP, {"code": codes[0]})["Location"] == "/"
+    assert recovery_code_digest(codes[0]) not in StaticToken.objects.values_list("token", flat=True)
+
+
+def test_the_migration_replaces_kept_codes_with_their_digests(world):
+    user = world.police_officer
+    mfa.authenticator(user)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes")
+    codes = [StaticToken.random_token() for _ in range(3)] + ["ab23cd45"]  # all hex, 8 long
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    migration = importlib.import_module("saferhub.partnership.migrations.0003_hash_recovery_codes")
+    migration.hash_codes(django_apps, None)
+    stored = set(StaticToken.objects.values_list("token", flat=True))
+    assert stored == _digests(codes)
+    # Run again, it leaves the digests as they are.
+    migration.hash_codes(django_apps, None)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == stored
+    assert check_code(user, codes[3].upper()).device == device
+    assert StaticToken.objects.filter(device=device).count() == 3
+    # Going back cannot restore the codes: it deletes the digests.
+    migration.forget_codes(django_apps, None)
+    assert not StaticToken.objects.filter(device=device).exists()
 
 
 def test_a_signed_in_user_replaces_their_app_with_the_password_and_a_code(client, world):
