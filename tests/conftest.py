@@ -3,12 +3,30 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
 
 from saferhub.audit.append_only import maintenance
+from saferhub.safeguarding import case_access
 from tests import mfa
 from tests.strategy.plan import Plan, build_plan
 from tests.world import World, build_world
 
 # The browser, its pages and axe, shared by every directory's browser tests (one session).
 pytest_plugins = ["tests.browser.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _case_access_stays_in_step_with_its_sources(request):
+    """After every test that used the database, each agency's part in each case
+    (safeguarding.CaseAccess, which the scope rules read) is exactly what the referrals,
+    meeting invitations and safety-plan actions say: a service that changed a source and
+    forgot case_access.refresh() fails here, whichever test exercised it."""
+    used = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+    if not used:
+        yield
+        return
+    request.getfixturevalue(used[0])  # set up first, so still there when this checks
+    yield
+    missing, extra = case_access.mismatches()
+    assert not missing, f"agencies missing their part in cases (agency, case): {missing}"
+    assert not extra, f"agencies left with a part they no longer have (agency, case): {extra}"
 
 
 @pytest.fixture(autouse=True)

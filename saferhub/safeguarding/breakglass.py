@@ -18,6 +18,7 @@ from django.utils import timezone
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
 from saferhub.partnership.models import User
+from saferhub.safeguarding import case_access
 from saferhub.safeguarding.models import BreakGlassAccess, Referral
 
 HOURS = 8
@@ -60,6 +61,7 @@ def open_case(user, reference: str, reason: str) -> BreakGlassAccess:
         opened_at=now,
         expires_at=now + timedelta(hours=HOURS),
     )
+    case_access.refresh_case(referral.pk)
     record(user, "referral.break_glass", referral, access=access.pk, hours=HOURS)
     transaction.on_commit(lambda: _tell(access))
     return access

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from saferhub.audit.services import record
 from saferhub.partnership.models import Agency, Partnership
-from saferhub.safeguarding import bulk_insert, dash, people
+from saferhub.safeguarding import bulk_insert, case_access, dash, people
 from saferhub.safeguarding.import_file import ImportRow, check
 from saferhub.safeguarding.models import (
     AnswerSource,
@@ -428,6 +428,10 @@ def _create(
         done += len(batch)
         if progress:
             progress(done, total)
+    # Written without the services: the referring agencies' part in the new cases (any
+    # other case in the id range is rewritten from its sources too, which changes nothing).
+    if ids:
+        case_access.refresh(Referral.objects.filter(pk__range=(min(ids), max(ids))))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef
 
 from saferhub.audit.services import record
 from saferhub.partnership.models import Agency
-from saferhub.safeguarding import safety_plans
+from saferhub.safeguarding import case_access, safety_plans
 from saferhub.safeguarding.models import ListedCase, Meeting, Referral, SafetyAction
 
 
@@ -138,6 +138,7 @@ def remove_from_list(user, meeting: Meeting, listed: ListedCase, expected_versio
     _require(meeting, Meeting.Status.PLANNED)
     _bump(meeting, expected_version)
     listed.delete()
+    case_access.refresh_case(listed.referral_id)
     _renumber(meeting)
     record(user, "meeting.case_unlisted", meeting, referral=listed.referral_id)
 
@@ -195,6 +196,7 @@ def confirm(user, meeting: Meeting, agency_ids: list[int], expected_version: int
         raise MeetingError("Invite at least one agency.")
     _bump(meeting, expected_version)
     meeting.invited_agencies.set(agencies)
+    case_access.refresh(Referral.objects.filter(listings__meeting=meeting))
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CONFIRMED)
     meeting.status = Meeting.Status.CONFIRMED
     # Disclosure (s62): the list's cases are now shared with these agencies.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from saferhub.partnership.models import Agency, Partnership
 from saferhub.safeguarding import dash
@@ -226,6 +227,8 @@ class Referral(models.Model):
         indexes = [
             # The referrals list: a partnership's, newest first, by status.
             models.Index(fields=["partnership", "status", "referred_on"], name="referral_list"),
+            # The same list unfiltered, newest first: read in order, it stops at a page.
+            models.Index(fields=["partnership", "referred_on", "id"], name="referral_newest"),
             # repeats.earlier_referral: a victim's referrals by date.
             models.Index(fields=["victim", "referred_on"], name="referral_victim_date"),
             # The SafeLives return and the strategy's measures: cases heard in a date range.
@@ -439,9 +442,12 @@ class SafetyAction(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [
-            # Overdue actions of a partnership's cases; an agency's actions.
+            # Overdue actions of a partnership's cases; an agency's actions, the completed
+            # newest first.
             models.Index(fields=["status", "due_on"], name="safety_action_due"),
-            models.Index(fields=["agency", "status"], name="safety_action_agency"),
+            models.Index(
+                fields=["agency", "status", "completed_on"], name="safety_action_agency_done"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -482,6 +488,46 @@ class SafetyActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update {self.version} of action {self.action_id}"
+
+
+class CaseAccess(models.Model):
+    """Who has a part in a case, which lets them see it (scopes.py): an agency that referred
+    the case, was invited to a meeting that listed it, or owns one of its actions; or one
+    user, its IDVA or someone who broke glass to open it (until a time).
+
+    Derived, never edited: case_access.refresh() rewrites a case's rows from those sources
+    whenever one changes, and a test checks after every test that the rows match them. Kept
+    as rows because the scope asked of the sources meant working out every listing of every
+    meeting an agency was invited to, on every page; one table lets the case list read the
+    newest cases in order and look each up, and stop at a page."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="access")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, related_name="case_access", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="case_access",
+        db_index=False,
+    )
+    until = models.DateTimeField(null=True)  # a break-glass grant's end
+
+    class Meta:
+        verbose_name_plural = "case access"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "referral"], name="case_access_agency"),
+            models.CheckConstraint(
+                condition=Q(agency__isnull=True, user__isnull=False)
+                | Q(agency__isnull=False, user__isnull=True),
+                name="case_access_agency_or_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "referral"], name="case_access_user")]
+
+    def __str__(self) -> str:
+        return f"{self.agency or self.user} on {self.referral}"
 
 
 class ReferralImport(models.Model):

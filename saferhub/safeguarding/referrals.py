@@ -10,7 +10,7 @@ from django.db.models import F
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
 from saferhub.partnership.models import Partnership
-from saferhub.safeguarding import dash, people, repeats, safety_plans
+from saferhub.safeguarding import case_access, dash, people, repeats, safety_plans
 from saferhub.safeguarding.models import AreaSettings, DashAnswer, Perpetrator, Person, Referral
 
 
@@ -90,6 +90,7 @@ def refer(user, entered: NewReferral) -> Referral:
         why_not_eligible=assessment.why_not,
         reassessment_due=entered.referred_on + timedelta(weeks=area.reassessment_weeks),
     )
+    case_access.refresh_case(referral.pk)
     DashAnswer.objects.bulk_create(
         DashAnswer(referral=referral, number=number, answer=answer)
         for number, answer in sorted(entered.answers.items())
@@ -143,6 +144,7 @@ def assign_idva(user, referral: Referral, idva, expected_version: int) -> None:
     if not updated:
         raise StaleReferral(_idva_now(referral, idva))
     referral.idva, referral.version = idva, expected_version + 1
+    case_access.refresh_case(referral.pk)
     record(user, "referral.idva_assigned", referral, idva=idva.pk)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from saferhub.access.permissions import Action, can
 from saferhub.access.roles import Role
 from saferhub.audit.services import record
+from saferhub.safeguarding import case_access
 from saferhub.safeguarding.models import (
     ListedCase,
     Meeting,
@@ -82,6 +83,7 @@ def agree(
         description=description,
         due_on=due_on,
     )
+    case_access.refresh_case(listed.referral_id)
     # An action can be agreed before the case is marked heard: agreeing one means it was.
     if not listed.heard:
         ListedCase.objects.filter(pk=listed.pk).update(heard=True, version=F("version") + 1)

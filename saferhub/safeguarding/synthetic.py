@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from saferhub.partnership.models import Partnership
-from saferhub.safeguarding import people
+from saferhub.safeguarding import case_access, people
 from saferhub.safeguarding.models import (
+    CaseAccess,
     DashAnswer,
     ListedCase,
     Meeting,
@@ -98,7 +99,12 @@ def generate(
     finally:
         # Even after a failure, ids the database gives later must not clash with ours.
         writer.finish()
-    return writer.written
+    # The rows went in without the services: each agency's part in each case, at once.
+    cases = Referral.objects.filter(partnership=partnership)
+    case_access.refresh(cases)
+    written = dict(writer.written)
+    written[CaseAccess._meta.label] = CaseAccess.objects.filter(referral__in=cases).count()
+    return written
 
 
 def load_demo_cases(partnership: Partnership, today: date) -> bool:

@@ -7,7 +7,7 @@ database, for tables of edge cases where the dates and details are the point.
 
 from datetime import date, timedelta
 
-from saferhub.safeguarding import meetings, safety_plans
+from saferhub.safeguarding import case_access, meetings, safety_plans
 from saferhub.safeguarding.models import ListedCase, Meeting, Perpetrator, Person, Referral
 
 
@@ -95,4 +95,5 @@ def case(
             date_of_birth=perpetrator_dob,
             gender="male",
         ).save()
+    case_access.refresh_case(referral.pk)  # written without the services, as imports are
     return referral

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from saferhub.audit.models import AuditEvent
 from saferhub.safeguarding import meetings, research, safety_plans
 from saferhub.safeguarding.models import Meeting, Referral, SafetyAction
+from saferhub.safeguarding.views import safety_plans as safety_plan_views
 from tests.safeguarding.cases import hold_meeting, make_referral, victim
 
 TODAY = date.today()
@@ -130,6 +131,27 @@ def test_an_owner_completes_an_action_and_the_case_closes(client, world):
     client.force_login(world.coordinator)
     action.refresh_from_db()
     assert action.status == "complete"
+
+
+def test_an_agencys_open_actions_come_in_pages_overdue_first(client, world, monkeypatch):
+    monkeypatch.setattr(safety_plan_views, "PER_PAGE", 1)
+    case = make_referral(world.police_officer, victim(world))
+    meeting = hold_meeting(world.coordinator, [case], [world.police])
+    for description, due in (("Fit a doorbell camera", 3), ("Refer to the sanctuary scheme", 1)):
+        safety_plans.agree(
+            world.coordinator,
+            meeting.listed_cases.get(),
+            agency=world.housing,
+            officer=None,
+            description=description,
+            due_on=TODAY + timedelta(days=due),
+        )
+    client.force_login(world.housing_officer)
+    first = client.get("/safeguarding/actions/").content.decode()
+    assert "2 open actions: 1 to 1 shown" in first and "Refer to the sanctuary scheme" in first
+    assert "Fit a doorbell camera" not in first and "Due later" in first
+    second = client.get("/safeguarding/actions/", {"page": 2}).content.decode()
+    assert "Fit a doorbell camera" in second and "Due sooner" in second
 
 
 def test_the_idva_assigned_sees_the_whole_plan_and_the_address(client, world):

@@ -1,4 +1,6 @@
+from saferhub import capped_paginator
 from saferhub.audit.models import AuditEvent
+from saferhub.safeguarding import referrals
 from saferhub.safeguarding.models import Person, Referral
 from tests.safeguarding.cases import form_data, make_referral, victim
 
@@ -129,8 +131,7 @@ def test_the_list_is_scoped_filtered_and_never_shows_an_address(client, world):
 
 def test_the_address_shows_only_to_the_idva_coordinator_and_police_da(client, world):
     referral = make_referral(world.police_officer, victim(world), address="10 Safe Street")
-    referral.idva = world.idva
-    referral.save()
+    referrals.assign_idva(world.coordinator, referral, world.idva, referral.version)
     url = f"/safeguarding/referrals/{referral.pk}/"
     for user, shown in (
         (world.police_officer, True),  # police domestic abuse officer
@@ -179,3 +180,15 @@ def test_the_list_pages_and_finds_by_reference_or_family_name(client, world):
     assert "1 case" in by_reference.content.decode()
     event = AuditEvent.objects.filter(verb="referral.searched").order_by("id").last()
     assert event.data == {"results": 1, "referrals": [cases[3].pk]}
+
+
+def test_a_long_case_list_counts_only_so_far_and_says_so(client, world, monkeypatch):
+    monkeypatch.setattr(capped_paginator, "CAP", 2)
+    for given in ("Ann", "Bea", "Cat"):
+        make_referral(world.police_officer, victim(world, given=given, family="Moss"))
+    client.force_login(world.police_officer)
+    text = client.get("/safeguarding/referrals/").content.decode()
+    assert "More than 2 cases: the newest 2 are listed, 1 to 2 shown." in text
+    assert text.count("Moss") == 2
+    monkeypatch.setattr(capped_paginator, "CAP", 3)
+    assert "3 cases." in client.get("/safeguarding/referrals/").content.decode()

@@ -6,6 +6,7 @@ import pytest
 
 from saferhub.reports import annual, sections
 from saferhub.reports.html import render_html
+from saferhub.safeguarding import case_access
 from saferhub.safeguarding.models import ListedCase, Meeting
 from saferhub.safeguarding.report_sections import safety_planning
 from tests.safeguarding.cases import make_referral, victim
@@ -31,6 +32,7 @@ def heard(world):
     ListedCase.objects.create(  # back at the MARAC later: still heard first at the daily
         meeting=monthly, referral=first, position=2, why=ListedCase.Why.OVERDUE_ACTIONS, heard=True
     )
+    case_access.refresh_case(first.pk)
     case(world, date(2024, 3, 31), children=3)
     case(world, date(2023, 3, 31), children=9)
     return daily, monthly

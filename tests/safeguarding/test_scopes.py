@@ -4,7 +4,7 @@ a person is visible exactly when one of their referrals is."""
 from datetime import date, timedelta
 
 from saferhub.access import scope
-from saferhub.safeguarding import breakglass, safety_plans
+from saferhub.safeguarding import breakglass, referrals, safety_plans
 from saferhub.safeguarding.models import Person, Referral
 from tests.safeguarding.cases import hold_meeting, make_referral, victim
 
@@ -25,8 +25,8 @@ def test_people_visible_are_the_victims_of_the_referrals_visible(world):
         due_on=date.today() + timedelta(days=3),
     )
     breakglass.open_case(world.outsider, glass.reference, "Threats reported tonight, urgent")
-    owned.idva = world.idva
-    owned.save()
+    owned.refresh_from_db()
+    referrals.assign_idva(world.coordinator, owned, world.idva, owned.version)
     for user in world.users_by_role().values():
         victims = set(
             scope.visible(user, Referral.objects.all()).values_list("victim_id", flat=True)

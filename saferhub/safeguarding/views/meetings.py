@@ -4,7 +4,8 @@ closed) and one case at a meeting (research, discussion, actions agreed)."""
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -26,18 +27,23 @@ from saferhub.safeguarding.referrals import settings_for
 
 def index(request):
     require(request.user, Action.VIEW_CASES)
-    listed = (
-        scope.visible(request.user, Meeting.objects.all())
-        .annotate(cases=Count("listed_cases"))
-        .order_by("-held_on", "kind")
-    )
+    visible = scope.visible(request.user, Meeting.objects.all())
     today = date.today()
+    # Counted per meeting shown (a correlated count), not over every meeting's listings.
+    cases = (
+        ListedCase.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    with_cases = visible.annotate(cases=Coalesce(Subquery(cases), 0))
     return render(
         request,
         "safeguarding/meetings.html",
         {
-            "upcoming": [m for m in listed[:400] if m.held_on >= today][::-1],
-            "past": [m for m in listed[:400] if m.held_on < today][:60],
+            "upcoming": with_cases.filter(held_on__gte=today).order_by("held_on", "kind"),
+            "past": with_cases.filter(held_on__lt=today).order_by("-held_on", "kind")[:60],
             "may_manage": can(request.user, Action.MANAGE_MEETINGS),
         },
     )

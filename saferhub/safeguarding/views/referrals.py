@@ -3,13 +3,13 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from saferhub.access import scope
 from saferhub.access.permissions import Action, can, require
 from saferhub.audit.services import record
+from saferhub.capped_paginator import CappedPaginator
 from saferhub.safeguarding import breakglass, dash, people, referrals, safety_plans
 from saferhub.safeguarding.forms import ReferralForm, parse_date
 from saferhub.safeguarding.lookups import referral_for
@@ -84,7 +84,7 @@ def index(request):
     if query:
         listed = referrals.matching(listed, query)
     listed = listed.select_related("victim", "referring_agency").order_by("-referred_on", "-id")
-    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(listed, PER_PAGE).get_page(request.GET.get("page"))
     if query:
         # Searching is consultation too (s62): who was shown, never what was typed.
         record(

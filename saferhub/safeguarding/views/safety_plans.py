@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
 
@@ -12,6 +13,8 @@ from saferhub.audit.services import record
 from saferhub.safeguarding import safety_plans
 from saferhub.safeguarding.meeting_forms import ActionUpdateForm
 from saferhub.safeguarding.models import SafetyAction
+
+PER_PAGE = 50
 
 
 def index(request):
@@ -36,10 +39,17 @@ def index(request):
         .select_related("referral__victim", "officer")
         .order_by("-completed_on", "-id")
     )
+    page = Paginator(open_actions, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "safeguarding/safety_actions.html",
-        {"open_actions": open_actions[:300], "done": done[:30], "today": today},
+        {
+            "page": page,
+            "open_actions": page.object_list,
+            # The last completed, under the first page of open ones.
+            "done": done[:30] if page.number == 1 else [],
+            "today": today,
+        },
     )
 
 
