@@ -100,8 +100,17 @@ def _context(content: dict) -> dict:
                     for meeting in referral["meetings"]
                 ],
                 "safety_plan": [
-                    {key: text(value) for key, value in action.items()}
+                    {key: text(value) for key, value in action.items() if key != "updates"}
                     for action in referral["safety_plan"]
+                ],
+                # Every update of every action, oldest first within each action.
+                "plan_updates": [
+                    {
+                        "action": text(action["action"]),
+                        **{key: text(value) for key, value in update.items()},
+                    }
+                    for action in referral["safety_plan"]
+                    for update in action.get("updates", [])
                 ],
             }
             for referral in content["referrals"]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from saferhub.governance import erasure, retention, subject_access
+from saferhub.governance import document, erasure, retention, subject_access
 from saferhub.safeguarding import safety_plans
 from saferhub.safeguarding.models import ListedCase, Referral, SafetyAction, SafetyActionUpdate
 from tests.governance import story as s
@@ -48,6 +48,10 @@ def test_her_copy_gives_every_update_by_agency_with_other_peoples_names_withheld
     text = json.dumps(updates)
     for third_party in s.THIRD_PARTY_MARKERS:
         assert third_party not in text, third_party
+    # The PDF's page gives them too, in a table of their own.
+    page = document.render_html(content)
+    assert "Updates to the actions" in page
+    assert "[withheld] seen near the house; locks checked" in page
 
 
 def test_erasing_her_erases_her_actions_updates(world, told):
