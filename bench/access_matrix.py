@@ -61,7 +61,6 @@ import time
 from datetime import date
 
 import harness  # first: sets Django up for the imports below
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponseServerError
 from django.test import Client
@@ -854,12 +853,7 @@ def main() -> int:
         print("Access matrix on the data in the configured database")
         measure(options)
     else:
-        with harness.throwaway_database():
-            started = time.perf_counter()
-            call_command("generate", scale=options.scale, seed=1, verbosity=0, stdout=sys.stderr)
-            load = time.perf_counter() - started
-            if connection.vendor == "postgresql":
-                connection.cursor().execute("ANALYZE")
+        with harness.generated_data_set(options.scale) as load:
             print(f"Access matrix, {options.scale} data set ({load:.0f} s to generate)")
             measure(options)
     return harness.exit_status()

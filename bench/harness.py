@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +43,21 @@ def throwaway_database():
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@contextmanager
+def generated_data_set(scale: str):
+    """A throwaway database filled by `saferhub generate --scale SCALE --seed 1`, with fresh
+    planner statistics; yields the seconds the generation took."""
+    from django.core.management import call_command
+
+    with throwaway_database():
+        started = time.perf_counter()
+        call_command("generate", scale=scale, seed=1, verbosity=0, stdout=sys.stderr)
+        took = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            connection.cursor().execute("ANALYZE")
+        yield took
 
 
 def sign_in(client, user) -> None:

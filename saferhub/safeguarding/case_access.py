@@ -74,15 +74,6 @@ def refresh_case(referral_id: int) -> None:
     refresh(Referral.objects.filter(pk=referral_id))
 
 
-def rebuild() -> None:
-    """Every case's rows from the sources, in two statements: after bulk loads (imports,
-    generated data) that write the sources without the services."""
-    access = _table(CaseAccess)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {access}")  # noqa: S608
-        cursor.execute(f"INSERT INTO {access} {_COLUMNS} {sources_sql()}")  # noqa: S608
-
-
 def mismatches() -> tuple[set[tuple], set[tuple]]:
     """(rows the sources give that are missing, rows present that the sources do not give),
     each (agency id, user id, case id, until): both empty when the table is in step."""

@@ -129,13 +129,12 @@ def find_similar(user, given: str, family: str, dob: date | None, postcode: str)
     if dob:
         both_names = typed.get("family", Q(pk__in=[])) & typed.get("given", Q(pk__in=[]))
         candidates &= Q(date_of_birth__isnull=True) | Q(date_of_birth__in=dates) | both_names
-    ranked = (
+    ranked = list(
         Person.objects.filter(candidates, partnership_id=user.agency.partnership_id)
         .annotate(likeness=_likeness(wanted, dob, swapped))
         .order_by("-likeness", "family_name", "given_name", "id")
         .values_list("pk", flat=True)[:MAX_CANDIDATES]
     )
-    ranked = list(ranked)
     # Only victims can be offered (a person with no referral is seen by no one, by the scope
     # rule): one indexed question here spares the scope rounds thousands of such records.
     # Asked inside the ranking query instead, it led PostgreSQL to scan every person.
