@@ -210,12 +210,6 @@ def main() -> int:
         default="2,6",
         help="seconds a simulated user waits between pages, least and most (default: 2,6)",
     )
-    parser.add_argument(
-        "--no-jit",
-        action="store_true",
-        help="turn PostgreSQL's JIT compilation off for the database (ALTER DATABASE), to "
-        "compare: it is on by default, and costs some queries more than they save",
-    )
     options = parser.parse_args()
     from django.db import connection
 
@@ -241,14 +235,9 @@ def main() -> int:
     people = partnership.people.count()
     referrals = partnership.referrals.count()
     data = f"{partnership.name}: {people:,} people, {referrals:,} referrals"
-    with connection.cursor() as cursor:
-        if options.no_jit:  # for the servers' sessions, which are all new
-            name = connection.ops.quote_name(connection.settings_dict["NAME"])
-            cursor.execute(f"ALTER DATABASE {name} SET jit = off")
-            jit = "off (ALTER DATABASE)"
-        else:
-            cursor.execute("SHOW jit")
-            jit = cursor.fetchone()[0]
+    with connection.cursor() as cursor:  # the servers' connections have the same options
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
     database = f"{harness.database()}, jit {jit}"
     connection.close()  # the servers have the database to themselves from here
     print(f"   {data}; {database}; ready in {time.monotonic() - started:.0f} s")
