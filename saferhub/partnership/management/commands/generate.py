@@ -13,14 +13,17 @@ PARTNERSHIPS = {
     "city": ("Safer Leeds (synthetic city)", "Leeds", Size(agencies=30, users=200)),
     "region": ("Safer West Yorkshire (synthetic region)", "West Yorkshire", Size(45, 600)),
 }
+# Ward measures in the strategy the scales that make their own partnership also get.
+WARD_MEASURES = {"city": 500, "region": 500}
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with plausible synthetic safeguarding data, the same for the same "
         "seed: demo (two years of the demo partnership's casework), city (Leeds-sized, five "
-        "years: 30,000 referrals, 25,000 people, 30 agencies, 200 users) or region "
-        "(1,000,000 people, 200,000 referrals). Never in production."
+        "years: 30,000 referrals, 25,000 people, 30 agencies, 200 users, a strategy of 500 "
+        "ward measures) or region (1,000,000 people, 200,000 referrals, the same strategy). "
+        "Never in production."
     )
 
     def add_arguments(self, parser) -> None:
@@ -74,6 +77,17 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         bar.finish()
+        if options["scale"] in WARD_MEASURES:
+            from saferhub.strategy.synthetic import build_ward_strategy
+
+            self.stdout.write("Writing the strategy's ward measures, figures and targets...")
+            written |= build_ward_strategy(
+                partnership,
+                end=end,
+                months=scale.months,
+                measures=WARD_MEASURES[options["scale"]],
+                seed=seed,
+            )
         for label, rows in written.items():
             self.stdout.write(f"  {label:<40} {rows:>10,}")
         self.stdout.write(synthetic.describe(partnership, loaded=True))
