@@ -147,6 +147,7 @@ class Verdict:
     broken_verb: str = ""
     reason: str = ""
     workers: int = 1
+    newest: tuple[int, str] | None = None  # the newest entry checked: (id, hash)
 
     @property
     def intact(self) -> bool:
@@ -155,7 +156,15 @@ class Verdict:
     def __str__(self) -> str:
         if self.intact:
             by = f" by {self.workers} processes" if self.workers > 1 else ""
-            return f"Audit log intact: {self.checked:,} entries checked in {self.seconds:.2f} s{by}"
+            text = f"Audit log intact: {self.checked:,} entries checked in {self.seconds:.2f} s{by}"
+            if self.newest:
+                entry_id, entry_hash = self.newest
+                text += (
+                    f"\nCheckpoint (keep it outside the database): {entry_id}:{entry_hash}\n"
+                    f"Later, `saferhub audit verify --expect {entry_id}:{entry_hash}` also "
+                    "checks that the log still holds this entry unchanged."
+                )
+            return text
         return (
             f"Audit log broken at entry #{self.broken_id} "
             f"({self.broken_at.astimezone(UTC).isoformat()}, {self.broken_verb}): {self.reason}"
@@ -365,6 +374,8 @@ def verify(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(id), max(id) FROM {TABLE}")  # noqa: S608
         first, last = cursor.fetchone()
+        cursor.execute(f"SELECT hash FROM {TABLE} WHERE id = %s", [last])  # noqa: S608
+        newest = (last, cursor.fetchone()[0]) if last is not None else None
     if first is None:
         return Verdict(0, time.perf_counter() - started)
     processes = _workers(connection, workers, last - first + 1)
@@ -393,7 +404,7 @@ def verify(
     checked, broken = verdict
     seconds = time.perf_counter() - started
     if broken is None:
-        return Verdict(checked, seconds, workers=processes)
+        return Verdict(checked, seconds, workers=processes, newest=newest)
     return Verdict(
         checked,
         seconds,
@@ -413,3 +424,24 @@ def _combine(stretches: Iterable[Stretch]) -> tuple[int, Stretch | None]:
         if stretch.broken_id is not None:
             return checked, stretch
     return checked, None
+
+
+def checkpoint_problem(entry_id: int, expected_hash: str, using: str = "default") -> str:
+    """What is wrong with a checkpoint taken earlier (an entry's id and hash, kept outside
+    the database), or "" if the log still holds that entry with that hash.
+
+    The chain alone shows a change to any entry but the newest; it cannot show the newest
+    entries removed, or every hash after a change recomputed, by someone able to write the
+    table (the application's role cannot: append_only.py). A checkpoint can: the entry is
+    gone, or its hash is no longer the one recorded."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT hash FROM {TABLE} WHERE id = %s", [entry_id])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        return f"entry #{entry_id} of the checkpoint is missing: entries were removed"
+    if row[0] != expected_hash:
+        return (
+            f"entry #{entry_id} no longer has the checkpoint's hash: the chain was rewritten "
+            "up to it"
+        )
+    return ""

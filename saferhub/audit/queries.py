@@ -30,8 +30,10 @@ CONSULTATION_VERBS = frozenset(
         "person.viewers_viewed",  # this list, which names the person, seen by an administrator
     }
 )
-# Searches that return people record their ids as a list under "people".
+# Searches that return people record their ids as a list under "people"; case-list searches
+# and exports record the cases they showed or held under "referrals".
 PEOPLE_LISTED_BY = frozenset({"person.searched"})
+REFERRALS_LISTED_BY = frozenset({"referral.searched", "referrals.exported"})
 
 
 @dataclass(frozen=True)
@@ -146,19 +148,30 @@ def viewers_of(person) -> QuerySet:
 
     An entry is about the person if its target is the person or one of their referrals,
     if its data names the person ("person") or one of the referrals ("referral", as a
-    safety-plan action viewed does), or if it is a search whose results ("people")
-    included the person.
+    safety-plan action viewed does), if it is a search whose results ("people") included
+    the person, or if it is a case-list search or export whose cases ("referrals") included
+    one of theirs.
     """
     referral_ids = list(person.referrals.values_list("pk", flat=True))
     about = (
         Q(target_type=PERSON, target_id=str(person.pk))
         | Q(data__person=person.pk)
-        | (Q(verb__in=PEOPLE_LISTED_BY) & Q(_list_holds("people", person.pk)))
+        | lists_naming(person.pk, referral_ids)
     )
     if referral_ids:
         about |= Q(target_type=REFERRAL, target_id__in=[str(pk) for pk in referral_ids])
         about |= Q(data__referral__in=referral_ids)
     return _with_actors(AuditEvent.objects.filter(about & _consultation())).order_by("-id")
+
+
+def lists_naming(person_id: int, referral_ids: list[int]) -> Q:
+    """Entries whose lists name the person: a person search that found them ("people"), and
+    a case-list search or export that showed or held one of their referrals ("referrals")."""
+    found = Q(verb__in=PEOPLE_LISTED_BY) & Q(_list_holds("people", person_id))
+    held = Q()
+    for pk in referral_ids:
+        held |= Q(_list_holds("referrals", pk))
+    return found | (Q(verb__in=REFERRALS_LISTED_BY) & held) if referral_ids else found
 
 
 def _list_holds(key: str, value: int) -> RawSQL:

@@ -14,6 +14,8 @@ SENTENCES = {
     "subject_access.produced": "Produced a subject access copy of the person's records",
     "person.exported": "Exported the person's records",
     "referral.exported": "Exported the case",
+    "referral.searched": "Searched the case list: a case of this person's was in the results",
+    "referrals.exported": "Exported the case list, with a case of this person's in it",
     "audit.searched": "Searched the audit log",
     "user.signed_in": "Signed in with their password",
     "user.second_step_passed": "Completed signing in with a code",

@@ -83,8 +83,28 @@ def _entry(event) -> Entry:
         target_type=event.target_type,
         target_id=event.target_id,
         case=sentences.case_reference(event),
-        data=json.dumps(event.data, sort_keys=True, separators=(", ", ": ")),
+        data=_details(event.data),
     )
+
+
+LIST_SHOWN = 10
+
+
+def _details(data) -> str:
+    """The entry's data as JSON, each long list of ids cut to its first ten and a count:
+    an export of thousands of cases would otherwise fill the page with numbers."""
+    if not isinstance(data, dict):
+        return json.dumps(data)
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, list) and len(value) > LIST_SHOWN:
+            shown = ", ".join(json.dumps(item) for item in value[:LIST_SHOWN])
+            text = f"[{shown}, … {len(value) - LIST_SHOWN:,} more: {len(value):,} in all]"
+        else:
+            text = json.dumps(value)
+        parts.append(f"{json.dumps(key)}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def person(request, pk: int):

@@ -37,6 +37,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from saferhub.audit.models import AuditEvent
+from saferhub.audit.queries import lists_naming
 from saferhub.audit.services import record
 from saferhub.governance import document
 from saferhub.governance.redaction import Redactor
@@ -88,6 +89,10 @@ VERBS = {
     "safety_action.updated": "Safety-plan action updated",
     "safety_action.viewed": "Safety-plan action viewed",
     "person.viewed": "Person record viewed",
+    "person.searched": "Found in a search for a person",
+    "person.viewers_viewed": "An administrator viewed the list of who has seen your records",
+    "referral.searched": "Your case was among the results of a search of the case list",
+    "referrals.exported": "Your case was in a list of cases exported",
     "subject_access.produced": "Subject access copy produced",
     "meeting.cases_listed": "Listed for a meeting",
     "meeting.confirmed": "Case list confirmed: your case shared with the agencies invited",
@@ -281,7 +286,7 @@ def _audit(person: Person, referrals: list[Referral]) -> list[dict]:
             targets["safeguarding.listedcase"].append(listed.pk)
             targets["safeguarding.research"] += [r.pk for r in listed.research.all()]
         targets["safeguarding.safetyaction"] += [a.pk for a in referral.safety_actions.all()]
-    about = Q(data__person=person.pk)
+    about = Q(data__person=person.pk) | lists_naming(person.pk, referral_ids)
     if referral_ids:
         about |= Q(data__referral__in=referral_ids)
     for label, ids in targets.items():
@@ -312,7 +317,9 @@ def _audit(person: Person, referrals: list[Referral]) -> list[dict]:
                 if event.actor_id
                 else "saferhub itself (automatic)",
                 "record": f"{TARGET_NAMES.get(event.target_type, event.target_type)} "
-                f"{event.target_id}",
+                f"{event.target_id}"
+                if event.target_type
+                else "A list of records",
             }
         )
     return entries

@@ -59,6 +59,44 @@ def test_a_removed_entry_is_named_by_the_one_after_it(world):
     assert verdict.broken_id == after.pk and "does not follow" in verdict.reason
 
 
+def test_a_checkpoint_shows_the_newest_entries_removed_or_the_chain_rewritten(world, capsys):
+    """What the chain alone cannot show, a checkpoint kept outside the database can."""
+    first, middle, newest = _log(world)
+    call_command("audit", "verify")
+    printed = capsys.readouterr().out
+    checkpoint = f"{newest.pk}:{newest.hash}"
+    assert f"Checkpoint (keep it outside the database): {checkpoint}" in printed
+    call_command("audit", "verify", "--expect", checkpoint)
+    assert "1 earlier checkpoint(s) held" in capsys.readouterr().out
+
+    # The newest entry removed: the rest of the chain is still intact...
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
+    assert chain.verify().intact
+    # ...but the checkpoint names what is missing.
+    with pytest.raises(CommandError, match=f"entry #{newest.pk} of the checkpoint is missing"):
+        call_command("audit", "verify", "--expect", checkpoint)
+
+    # The middle entry changed and every hash from it recomputed: intact again...
+    earlier = f"{middle.pk}:{middle.hash}"
+    previous = first.hash
+    with transaction.atomic(), maintenance(), connection.cursor() as cursor:
+        for event in AuditEvent.objects.filter(pk__gte=middle.pk).order_by("id"):
+            event.data = {"n": 99}
+            event.previous_hash = previous
+            previous = chain.hash_of(event)
+            cursor.execute(
+                "UPDATE audit_auditevent SET data = %s, previous_hash = %s, hash = %s"
+                " WHERE id = %s",
+                ['{"n": 99}', event.previous_hash, previous, event.pk],
+            )
+    assert chain.verify().intact
+    # ...but not against a checkpoint taken before.
+    with pytest.raises(CommandError, match="no longer has the checkpoint's hash"):
+        call_command("audit", "verify", "--expect", earlier)
+    with pytest.raises(CommandError, match="A checkpoint is ID:HASH"):
+        call_command("audit", "verify", "--expect", "12:short")
+
+
 def test_an_inserted_entry_with_a_made_up_hash_is_named(world):
     last = _log(world)[-1]
     with connection.cursor() as cursor:
@@ -316,3 +354,15 @@ def test_inside_a_transaction_one_process_checks_what_it_can_see(db):
     # A worker's connection could not see this test's uncommitted entries.
     verdict = chain.verify(workers=3)
     assert verdict.workers == 1 and verdict.intact and verdict.checked == 3
+
+
+def test_the_nightly_run_keeps_its_checkpoints_in_a_file_and_checks_them(world, tmp_path):
+    *_, newest = _log(world)
+    kept = tmp_path / "checkpoints"
+    call_command("audit", "verify", "--checkpoints", str(kept))
+    call_command("audit", "verify", "--checkpoints", str(kept))
+    assert kept.read_text().splitlines() == [f"{newest.pk}:{newest.hash}"] * 2
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
+    with pytest.raises(CommandError, match=f"entry #{newest.pk} of the checkpoint is missing"):
+        call_command("audit", "verify", "--checkpoints", str(kept))
+    assert len(kept.read_text().splitlines()) == 2  # nothing added after a failure

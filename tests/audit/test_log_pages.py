@@ -1,5 +1,6 @@
 """The audit log search page: CSP administrators only, their partnership only, recorded."""
 
+import html
 from datetime import UTC, datetime
 
 import pytest
@@ -189,3 +190,14 @@ def test_a_person_target_links_to_who_has_viewed_them(client, world):
     page = client.get(URL, {"verb": "person.viewed"}).content.decode()
     assert f'href="/audit/people/{referral.victim.pk}/"' in page
     assert "Smith-Jones" not in page  # the log page never shows a name
+
+
+def test_a_long_list_of_ids_shows_its_first_ten_and_a_count(client, world):
+    record(
+        world.police_officer, "referrals.exported", None, format="csv", referrals=[*range(1, 12001)]
+    )
+    record(world.police_officer, "referral.searched", None, results=3, referrals=[4, 5, 6])
+    client.force_login(world.admin)
+    page = html.unescape(client.get(URL).content.decode())
+    assert '"referrals": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, … 11,990 more: 12,000 in all]' in page
+    assert '"referrals": [4, 5, 6]' in page and "11999" not in page

@@ -40,6 +40,9 @@ def test_every_way_of_consulting_the_person_or_their_cases_is_listed_newest_firs
         record(world.coordinator, "person.searched", None, results=2, people=[9999, person.pk]),
         record(world.admin, "person.exported", None, person=person.pk),
         record(world.housing_officer, "referral.break_glass", first, access=1, hours=4),
+        # The case list searched and exported with one of their cases in it.
+        record(world.coordinator, "referral.searched", None, results=2, referrals=[second.pk]),
+        record(world.idva, "referrals.exported", None, referrals=[other.pk, first.pk]),
     ]
     not_ours = [
         # Not consultation: made, changed, listed at a meeting.
@@ -49,6 +52,8 @@ def test_every_way_of_consulting_the_person_or_their_cases_is_listed_newest_firs
         record(world.police_officer, "referral.viewed", other),
         record(world.coordinator, "person.searched", None, results=1, people=[other_person.pk]),
         record(world.coordinator, "person.searched", None, results=3),  # ids not recorded
+        record(world.coordinator, "referral.searched", None, results=1, referrals=[other.pk]),
+        record(world.idva, "referrals.exported", None, referrals=[other.pk]),
         record(world.idva, "safety_action.viewed", world.police, referral=other.pk),
         record(world.police_officer, "person.viewed", other_person),
         # An id that is the person's pk but of another kind of record.

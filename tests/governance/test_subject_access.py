@@ -124,6 +124,23 @@ def test_the_victims_copy_lists_who_viewed_their_case(client, world, told):
     assert "your current address was shown" in viewed[-1]["what"]  # a DA officer sees it
 
 
+def test_the_victims_copy_lists_case_lists_searched_and_exported_with_their_case(
+    client, world, told
+):
+    from saferhub.safeguarding import case_export
+
+    client.force_login(world.police_officer)
+    client.get(reverse("referrals"), {"q": s.VICTIM_FAMILY})
+    case_export.export(world.police_officer, "csv")
+    copy = read(_victim_copy(client, world, told.person).content)
+    listed = [e for e in copy.data["audit"] if e["record"] == "A list of records"]
+    assert [e["what"] for e in listed] == [
+        "Your case was among the results of a search of the case list",
+        "Your case was in a list of cases exported",
+    ]
+    assert {e["by"] for e in listed} == {"Testford Police"}
+
+
 def test_producing_a_copy_is_logged_with_the_person_id_and_no_content(client, world, told):
     response = _victim_copy(client, world, told.person)
     entry = AuditEvent.objects.get(verb="subject_access.produced")
