@@ -13,11 +13,15 @@ from saferhub.safeguarding.forms import DATE_FORMATS
 VICTIM, PERPETRATOR = "victim", "perpetrator"
 
 
-def _name(label: str, required: bool) -> forms.CharField:
+FOR_PERPETRATORS = "Needed for the request of someone who may be named as an alleged perpetrator"
+
+
+def _name(label: str, required: bool, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=100,
         required=required,
+        help_text=help_text,
         widget=forms.TextInput(
             attrs={"class": "govuk-input govuk-input--width-20", "spellcheck": "false"}
         ),
@@ -25,12 +29,12 @@ def _name(label: str, required: bool) -> forms.CharField:
     )
 
 
-def _dob(required: bool) -> forms.DateField:
+def _dob(required: bool, help_text: str = "For example, 27/3/1990") -> forms.DateField:
     return forms.DateField(
         label="Date of birth",
         required=required,
         input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/1990",
+        help_text=help_text,
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         error_messages={
             "required": "Enter their date of birth",
@@ -51,9 +55,10 @@ class FindForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who the request is about"},
     )
-    given_name = _name("Given name", required=False)
+    # Needed for an alleged perpetrator's request, optional for a victim's: the hints say so.
+    given_name = _name("Given name", required=False, help_text=FOR_PERPETRATORS)
     family_name = _name("Family name", required=True)
-    date_of_birth = _dob(required=False)
+    date_of_birth = _dob(required=False, help_text=f"For example, 27/3/1990. {FOR_PERPETRATORS}")
 
     def clean(self):
         cleaned = super().clean()

@@ -68,7 +68,8 @@ def _wrong_code(checked: mfa.Checked, or_recovery_code: bool = True) -> str:
         seconds = checked.wait_seconds
         return (
             f"You have entered too many wrong codes in a row: wait {seconds} "
-            f"second{'s' if seconds != 1 else ''}, then enter the code your app shows then"
+            f"second{'s' if seconds != 1 else ''}, then enter the code your app shows at "
+            "that time"
         )
     alternative = ", or a recovery code" if or_recovery_code else ""
     return f"The code is not right: enter the code your app shows now{alternative}"

@@ -7,4 +7,4 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self) -> None:
-        from saferhub.security import sessions  # noqa: F401  (connects its receivers)
+        from saferhub.security import lockout, sessions  # noqa: F401  (connect their receivers)

@@ -11,9 +11,12 @@ import ipaddress
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address, get_credentials
+from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 
 def message() -> str:
@@ -70,3 +73,21 @@ def lockout_response(request, original_response, credentials=None):
     while locked out, or reached the limit. saferhub's own pages already say so (the
     sign-in form, the code step, the password re-check), so their response stands."""
     return original_response
+
+
+@receiver(post_delete, sender=AccessAttempt)
+def _lockout_lifted(sender, instance: AccessAttempt, **kwargs) -> None:
+    """An administrator lifts a lockout by deleting its access attempt: the user may then
+    try again at once, so django-otp's own wait between codes, which the same wrong codes
+    lengthened, is cleared on their devices too. (Axes deletes attempts itself after a
+    successful sign-in, when django-otp has already cleared the wait.)"""
+    from django_otp import devices_for_user
+
+    from saferhub.partnership.models import User
+
+    user = User.objects.filter(username=instance.username).first()
+    if user is None:
+        return
+    for device in devices_for_user(user, confirmed=None):
+        if hasattr(device, "throttle_reset"):
+            device.throttle_reset()

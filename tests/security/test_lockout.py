@@ -97,6 +97,23 @@ def test_wrong_codes_count_towards_the_lockout_and_end_the_session(client, world
     assert LOCKED in _sign_in(client, "owen_officer").text
 
 
+def test_an_administrator_lifting_a_lockout_lets_the_code_through_at_once(client, world):
+    """Wrong codes lengthen django-otp's own wait between codes as well as counting towards
+    the lockout; deleting the access attempt (the README's way to lift it) clears both."""
+    device = mfa.authenticator(world.police_officer)
+    _sign_in(client, "owen_officer")
+    for _ in range(LIMIT):
+        client.post("/sign-in/code/", {"code": "000000"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 1  # a wait before the next code
+    assert LOCKED in _sign_in(client, "owen_officer").text
+    AccessAttempt.objects.get(username="owen_officer").delete()  # as the admin page does
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+    assert _sign_in(client, "owen_officer").status_code == 302
+    assert client.post("/sign-in/code/", {"code": mfa.code(device)})["Location"] == "/"
+
+
 def test_signing_in_with_both_steps_clears_the_count(client, world):
     device = mfa.authenticator(world.police_officer)
     _fail(client, "owen_officer", LIMIT - 1)
