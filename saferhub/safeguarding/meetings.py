@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 
 from saferhub.audit.services import record
 from saferhub.partnership.models import Agency
@@ -209,10 +210,19 @@ def confirm(user, meeting: Meeting, agency_ids: list[int], expected_version: int
     )
 
 
+def opens_today_or_earlier(meeting: Meeting) -> bool:
+    return meeting.held_on <= timezone.localdate()
+
+
 @transaction.atomic
 def open_meeting(user, meeting: Meeting, expected_version: int) -> None:
-    """The meeting is in session: every invited agency now sees the others' research."""
+    """The meeting is in session: every invited agency now sees the others' research.
+    Not before its day: cases are heard, and safety plans start, on the meeting's date."""
     _require(meeting, Meeting.Status.CONFIRMED)
+    if not opens_today_or_earlier(meeting):
+        raise MeetingError(
+            f"This meeting is on {meeting.held_on:%A %-d %B %Y}: it can be opened on the day."
+        )
     _bump(meeting, expected_version)
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.OPEN)
     meeting.status = Meeting.Status.OPEN

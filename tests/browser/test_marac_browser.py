@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from saferhub.safeguarding.meetings import next_weekday
-from saferhub.safeguarding.models import Referral, SafetyAction
+from saferhub.safeguarding.models import Meeting, Referral, SafetyAction
 from tests.browser.fixtures import assert_accessible, sign_in
 from tests.safeguarding.cases import make_referral, victim
 
@@ -49,6 +49,9 @@ def test_a_case_from_referral_to_a_completed_safety_plan(page, transactional_db,
     page.get_by_role("button", name="Confirm the list").click()
     expect(page.get_by_text("Case list confirmed and agencies invited.")).to_be_visible()
     assert ADDRESS not in page.content()
+    # Not before its day: the meeting cannot be opened yet.
+    expect(page.get_by_text("The meeting can be opened on its day")).to_be_visible()
+    expect(page.get_by_role("button", name="Open the meeting")).to_have_count(0)
     _sign_out(page)
 
     # Housing, invited, adds what it holds.
@@ -62,6 +65,10 @@ def test_a_case_from_referral_to_a_completed_safety_plan(page, transactional_db,
     page.get_by_role("button", name="Save research").click()
     expect(page.get_by_text("Your agency's research is saved.")).to_be_visible()
     _sign_out(page)
+
+    # The day of the meeting comes (the clock cannot move here: the meeting's date does).
+    Meeting.objects.filter(held_on=day).update(held_on=date.today())
+    day = date.today()
 
     # The chair opens the meeting, agrees an action for housing, and closes it.
     sign_in(page, "cora_coordinator")

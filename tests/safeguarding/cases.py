@@ -1,6 +1,6 @@
 """Referral data for tests: a complete form submission, and referrals made through the service."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from saferhub.safeguarding import dash
 from saferhub.safeguarding.models import Perpetrator, Person
@@ -83,12 +83,19 @@ def make_referral(
     )
 
 
+def weekday_on_or_before(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
 def hold_meeting(coordinator, referrals, agencies, *, on: date | None = None, kind="daily"):
     """List, confirm, open and return a meeting hearing `referrals` (open, not closed),
-    with `agencies` invited, through the real services."""
+    with `agencies` invited, through the real services. It sits on the weekday `on` (by
+    default today), or the one before: a meeting opens on its day, not before."""
     from saferhub.safeguarding import meetings
 
-    day = meetings.next_weekday(on or date.today())
+    day = weekday_on_or_before(on or date.today())
     meeting = meetings.create(coordinator, kind, day)
     meetings.add_to_list(coordinator, meeting, [r.pk for r in referrals], meeting.version)
     meetings.confirm(coordinator, meeting, [a.pk for a in agencies], meeting.version)

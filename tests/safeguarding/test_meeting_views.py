@@ -9,7 +9,7 @@ from saferhub.audit.models import AuditEvent
 from saferhub.safeguarding import meetings, research, safety_plans
 from saferhub.safeguarding.models import Meeting, Referral, SafetyAction
 from saferhub.safeguarding.views import safety_plans as safety_plan_views
-from tests.safeguarding.cases import hold_meeting, make_referral, victim
+from tests.safeguarding.cases import hold_meeting, make_referral, victim, weekday_on_or_before
 
 TODAY = date.today()
 ADDRESS = "Flat 9, 1 Hidden Lane"
@@ -22,7 +22,9 @@ def _day(offset=1) -> str:
 def test_the_coordinator_sets_up_lists_confirms_opens_records_and_closes(client, world):
     case = make_referral(world.police_officer, victim(world), address=ADDRESS)
     client.force_login(world.coordinator)
-    response = client.post("/safeguarding/meetings/new/", {"kind": "daily", "held_on": _day()})
+    # Today's monthly MARAC (a daily meeting could not be today at a weekend).
+    today = TODAY.strftime("%d/%m/%Y")
+    response = client.post("/safeguarding/meetings/new/", {"kind": "monthly", "held_on": today})
     meeting = Meeting.objects.get()
     assert response["Location"] == f"/safeguarding/meetings/{meeting.pk}/"
     page = client.get(response["Location"]).content.decode()
@@ -84,7 +86,7 @@ def test_bad_action_input_names_the_field_and_keeps_what_was_typed(client, world
 
 def test_invited_agencies_add_research_and_see_others_once_open(client, world):
     case = make_referral(world.police_officer, victim(world))
-    meeting = meetings.create(world.coordinator, "daily", meetings.next_weekday(TODAY))
+    meeting = meetings.create(world.coordinator, "daily", weekday_on_or_before(TODAY))
     meetings.add_to_list(world.coordinator, meeting, [case.pk], 1)
     meetings.confirm(world.coordinator, meeting, [world.police.pk, world.housing.pk], 2)
     listed = meeting.listed_cases.get()

@@ -7,7 +7,7 @@ import pytest
 from saferhub.audit.models import AuditEvent
 from saferhub.safeguarding import meetings, research, safety_plans
 from saferhub.safeguarding.models import ListedCase, Meeting, Referral
-from tests.safeguarding.cases import hold_meeting, make_referral, victim
+from tests.safeguarding.cases import hold_meeting, make_referral, victim, weekday_on_or_before
 
 TODAY = date.today()
 
@@ -80,12 +80,34 @@ def test_confirming_invites_agencies_who_then_see_the_case(world):
     assert event.data["referrals"] == [case.pk]
 
 
+def test_a_meeting_opens_on_its_day_not_before(client, world):
+    case = make_referral(world.police_officer, victim(world))
+    tomorrow = meetings.next_weekday(TODAY + timedelta(days=1))
+    meeting = meetings.create(world.coordinator, "daily", tomorrow)
+    meetings.add_to_list(world.coordinator, meeting, [case.pk], meeting.version)
+    meetings.confirm(world.coordinator, meeting, [world.police.pk], meeting.version)
+    with pytest.raises(meetings.MeetingError, match="it can be opened on the day"):
+        meetings.open_meeting(world.coordinator, meeting, meeting.version)
+    meeting.refresh_from_db()
+    assert meeting.status == "confirmed"
+    client.force_login(world.coordinator)
+    page = client.get(f"/safeguarding/meetings/{meeting.pk}/").content.decode()
+    assert "can be opened on its day" in page and 'value="open"' not in page
+    response = client.post(
+        f"/safeguarding/meetings/{meeting.pk}/change/",
+        {"op": "open", "version": meeting.version},
+        follow=True,
+    )
+    assert "it can be opened on the day" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == "confirmed"
+
+
 def test_research_is_shared_only_once_the_meeting_opens(world):
     from saferhub.access import scope
     from saferhub.safeguarding.models import Research
 
     case = make_referral(world.police_officer, victim(world))
-    meeting = meetings.create(world.coordinator, "daily", _weekday(1))
+    meeting = meetings.create(world.coordinator, "daily", weekday_on_or_before(TODAY))
     meetings.add_to_list(world.coordinator, meeting, [case.pk], meeting.version)
     meetings.confirm(world.coordinator, meeting, [world.police.pk, world.housing.pk], 2)
     listed = meeting.listed_cases.get()

@@ -34,7 +34,7 @@ from saferhub.partnership.services import assign_roles
 from saferhub.safeguarding import meetings, referrals, research, safety_plans
 from saferhub.safeguarding.models import Meeting, Person, SafetyActionUpdate
 from tests.access.url_inventory import Route, every_route
-from tests.safeguarding.cases import hold_meeting, make_referral
+from tests.safeguarding.cases import hold_meeting, make_referral, weekday_on_or_before
 
 # What each marker gives away: none may appear in anything an uninvolved user receives.
 MARKER_RECORDS = {
@@ -76,7 +76,7 @@ MISSING_ID = 987654
 def make_canary(referrer, coordinator, idva, invited, *, today: date | None = None) -> dict:
     """The canary case, through the real services: `referrer` (a police domestic abuse
     officer) refers a victim with a restricted address and a perpetrator; `coordinator`
-    lists it at a meeting of its own on the first free weekday from `today`, with the
+    lists it at a monthly meeting of its own on the last free weekday to `today`, with the
     `invited` agencies (the referrer's among them), opens it and records a discussion; the
     referrer's agency writes research, owns an action agreed there and updates it; the
     coordinator assigns `idva`. Returns its records by name."""
@@ -100,12 +100,14 @@ def make_canary(referrer, coordinator, idva, invited, *, today: date | None = No
         perpetrator=("Corvidmagpie", "Quillfeather"),
         on=today - timedelta(days=10),
     )
-    day = meetings.next_weekday(today)
+    # Monthly: on a large data set every weekday has its daily meeting. On or before today:
+    # a meeting opens on its day, not before.
+    day = weekday_on_or_before(today)
     while Meeting.objects.filter(
-        partnership=partnership, kind=Meeting.Kind.DAILY, held_on=day
+        partnership=partnership, kind=Meeting.Kind.MONTHLY, held_on=day
     ).exists():
-        day = meetings.next_weekday(day + timedelta(days=1))
-    meeting = hold_meeting(coordinator, [case], invited, on=day)
+        day = weekday_on_or_before(day - timedelta(days=1))
+    meeting = hold_meeting(coordinator, [case], invited, on=day, kind=Meeting.Kind.MONTHLY)
     listed = meeting.listed_cases.get()
     found = research.save(
         referrer, listed, holds_information=True, summary="Nightjarnote", version=0

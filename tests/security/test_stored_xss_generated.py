@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from saferhub.governance.subject_access import produce_for_person
 from saferhub.safeguarding import research
 from tests.governance.zipped import read
-from tests.safeguarding.cases import hold_meeting, make_referral, victim
+from tests.safeguarding.cases import hold_meeting, make_referral, victim, weekday_on_or_before
 
 # Markup's own characters and words, mixed with ordinary letters and non-ASCII.
 PIECES = st.sampled_from(
@@ -60,8 +60,8 @@ MARKUP = (
 @given(name=MARKUP, summary=MARKUP)
 def test_generated_markup_is_always_escaped(client, world, name, summary):
     person = victim(world, name[:90], "Gen" + name[:40], date(1990, 1, 1), "LS1 1AA")
-    case = make_referral(world.police_officer, person)
-    day = date.today() + timedelta(weeks=next(_DAYS))
+    day = weekday_on_or_before(date.today() - timedelta(weeks=next(_DAYS)))  # one a week
+    case = make_referral(world.police_officer, person, on=day)
     meeting = hold_meeting(world.coordinator, [case], [world.police, world.housing], on=day)
     listed = meeting.listed_cases.get()
     research.save(world.housing_officer, listed, holds_information=True, summary=summary, version=0)

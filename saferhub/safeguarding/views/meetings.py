@@ -88,6 +88,8 @@ def detail(request, pk: int):
         "invited": meeting.invited_agencies.order_by("name"),
         "manages": manages,
         "version_form": VersionForm(initial={"version": meeting.version}),
+        "opens_later": not meetings.opens_today_or_earlier(meeting),
+        "not_heard": sum(1 for item in listed if not item.heard),
     }
     if manages and meeting.status == Meeting.Status.PLANNED:
         context["proposals"] = meetings.proposals(meeting)
