@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from saferhub.access import scope
 from saferhub.access.permissions import Action, can
+from saferhub.access.roles import Role
 from saferhub.home.attention import AttentionItem, provider
 from saferhub.safeguarding.models import Meeting, Referral, SafetyAction
 
@@ -56,5 +57,36 @@ def cases_to_list(user) -> list[AttentionItem]:
             detail="Eligible referrals not yet on a case list.",
             url=reverse("meetings"),
             urgency=10,
+        )
+    ]
+
+
+@provider
+def idva_cases(user) -> list[AttentionItem]:
+    """An IDVA's own victims: their cases still to be heard or with a safety plan open, and
+    any agency's actions in them past their due date (the IDVA sees the whole plan)."""
+    if not (can(user, Action.VIEW_CASES) and user.has_role(Role.IDVA)):
+        return []
+    current = scope.visible(
+        user,
+        Referral.objects.filter(
+            idva=user, status__in=[Referral.Status.REFERRED, Referral.Status.OPEN]
+        ),
+    )
+    count = current.count()
+    if not count:
+        return []
+    late = SafetyAction.objects.filter(
+        referral__in=current, status=SafetyAction.Status.OPEN, due_on__lt=date.today()
+    ).count()
+    detail = "Cases still to be heard or with a safety plan open."
+    if late:
+        detail += f" {_plural(late, 'action')} in their safety plans overdue, by any agency."
+    return [
+        AttentionItem(
+            title=f"{_plural(count, 'case')} where you are the IDVA",
+            detail=detail,
+            url=reverse("referrals") + "?mine=1",
+            urgency=5 if late else 20,
         )
     ]

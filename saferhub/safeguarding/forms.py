@@ -43,13 +43,13 @@ def _text(label: str, *, required: bool = True, width: str = "", **attrs) -> for
     )
 
 
-def _date(label: str, noun: str) -> forms.DateField:
+def _date(label: str, noun: str, **attrs) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
         input_formats=DATE_FORMATS,
         help_text="For example, 27/3/1990. Leave blank if not known.",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", **attrs}),
         error_messages={"invalid": f"Enter {noun} as a real date, like 27/3/1990"},
     )
 
@@ -94,7 +94,7 @@ class ReferralForm(GovukErrorsMixin, forms.Form):
     # -- the victim --
     given_name = _text("Given name", width="20", **_SEARCH)
     family_name = _text("Family name", width="20", **_SEARCH)
-    date_of_birth = _date("Date of birth", "the victim's date of birth")
+    date_of_birth = _date("Date of birth", "the victim's date of birth", **_SEARCH)
     postcode = _text("Postcode", required=False, width="10", **_SEARCH)
     gender = _choice("Gender", Gender.choices, "Choose the victim's gender, or not known")
     ethnicity = _choice(
@@ -281,4 +281,10 @@ class ReferralForm(GovukErrorsMixin, forms.Form):
             professional_judgement=data["professional_judgement"] == "yes",
             judgement_reason=data["judgement_reason"].strip(),
             current_address=data["current_address"].strip(),
+            victim_known={
+                name: data[name]
+                for name in ("gender", "ethnicity", "lgbt", "disabled", "date_of_birth")
+            }
+            if data["person"]
+            else {},
         )

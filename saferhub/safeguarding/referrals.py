@@ -38,6 +38,9 @@ class NewReferral:
     sharing_reason: str = ""
     current_address: str = ""
     referred_on: date = field(default_factory=date.today)
+    # For an existing victim: what the referrer now knows of them (gender, ethnicity, LGBT+,
+    # disabled, date of birth), to bring the person's record up to date.
+    victim_known: dict[str, object] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -48,14 +51,13 @@ def refer(user, entered: NewReferral) -> Referral:
     victim = entered.victim
     # Combination (s62): a referral joined to a person the partnership already knew.
     linked_to_existing = victim.pk is not None
+    updated: list[str] = []
     if victim.pk is None:
         victim.partnership = agency.partnership
         victim.current_address = entered.current_address
         victim.save()
-    elif entered.current_address:
-        # The newest address the partnership has been told of is the one to protect.
-        victim.current_address = entered.current_address
-        victim.save(update_fields=["current_address"])
+    else:
+        updated = _bring_up_to_date(victim, entered)
     earlier = repeats.earlier_referral(victim, entered.perpetrators, entered.referred_on)
     assessment = dash.assess(
         entered.answers,
@@ -106,10 +108,33 @@ def refer(user, entered: NewReferral) -> Referral:
         score=referral.dash_score,
         person=victim.pk,
         linked_to_existing=linked_to_existing,
+        person_fields_updated=updated,  # names only: the log holds no personal details
     )
     if referral.is_repeat:
         safety_plans.reopen_for_repeat(user, referral)
     return referral
+
+
+def _bring_up_to_date(victim: Person, entered: NewReferral) -> list[str]:
+    """The existing victim's record given what the referrer knows now: an answer other than
+    "not known" replaces the one held, a date of birth fills one missing (a different one is
+    kept: the referrer chose this person knowing it), and the newest address the partnership
+    has been told of is the one to protect. Returns the fields changed."""
+    updated = []
+    for name, value in entered.victim_known.items():
+        held = getattr(victim, name)
+        if value in ("", None, "not_known") or held == value:
+            continue
+        if name == "date_of_birth" and held is not None:
+            continue
+        setattr(victim, name, value)
+        updated.append(name)
+    if entered.current_address and entered.current_address != victim.current_address:
+        victim.current_address = entered.current_address
+        updated.append("current_address")
+    if updated:
+        victim.save(update_fields=updated)
+    return updated
 
 
 class StaleReferral(Exception):

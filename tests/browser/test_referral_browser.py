@@ -22,6 +22,11 @@ def test_refer_a_victim_with_the_checklist(page, transactional_db, world):
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     expect(page.get_by_role("alert")).to_contain_text("Answer question 24")
     assert_accessible(page)
+    # Following an error's link puts the focus on the question, radios as well as text.
+    page.get_by_role("link", name="Choose the victim's gender, or not known").click()
+    expect(page.locator("#id_gender_0")).to_be_focused()
+    page.get_by_role("link", name="Enter the given name").first.click()
+    expect(page.locator("#id_given_name")).to_be_focused()
 
     # While typing, the person already known is offered.
     page.get_by_label("Given name", exact=True).press_sequentially("amy")

@@ -56,6 +56,9 @@ def test_bad_input_keeps_what_was_typed_names_every_error_and_saves_nothing(clie
         "Enter the victim&#x27;s date of birth as a real date, like 27/3/1990",
     ):
         assert f">{message}</a>" in text  # named in the error summary
+    # A question answered by radios links to its first option, which takes the focus.
+    assert 'href="#id_q7_0">Answer question 7' in text and 'id="id_q7_0"' in text
+    assert 'href="#id_lawful_basis' in text and 'href="#id_date_of_birth">' in text
     assert 'value="Smith-Jones"' in text and "31/02/1990" in text
     assert not Referral.objects.exists() and not Person.objects.exists()
 
@@ -83,6 +86,45 @@ def test_checking_for_existing_people_without_javascript_and_linking(client, wor
     client.post(NEW, form_data(person=str(person.pk)))
     assert Person.objects.count() == 1 and Referral.objects.count() == 2
     assert Referral.objects.first().victim == person
+
+
+def test_linking_an_existing_person_keeps_what_the_referrer_knows_of_them(client, world):
+    person = victim(world, dob=None)
+    make_referral(world.police_officer, person)
+    client.force_login(world.police_officer)
+    client.post(
+        NEW,
+        form_data(
+            person=str(person.pk),
+            gender="not_known",  # not known now: what was held stays
+            ethnicity="white_british",
+            lgbt="no",
+            disabled="yes",
+            date_of_birth="03/04/1990",
+            current_address="1 New Road, Leeds",
+        ),
+    )
+    person.refresh_from_db()
+    assert (person.gender, person.ethnicity, person.lgbt, person.disabled) == (
+        "female",
+        "white_british",
+        "no",
+        "yes",
+    )
+    assert str(person.date_of_birth) == "1990-04-03"
+    assert person.current_address == "1 New Road, Leeds"
+    event = AuditEvent.objects.filter(verb="referral.created").latest("id")
+    assert event.data["person_fields_updated"] == [
+        "ethnicity",
+        "lgbt",
+        "disabled",
+        "date_of_birth",
+        "current_address",
+    ]
+    # A different date of birth does not replace the one held: the person was chosen.
+    client.post(NEW, form_data(person=str(person.pk), date_of_birth="04/03/1990"))
+    person.refresh_from_db()
+    assert str(person.date_of_birth) == "1990-04-03"
 
 
 def test_a_person_the_user_cannot_see_cannot_be_linked(client, world):
@@ -192,3 +234,25 @@ def test_a_long_case_list_counts_only_so_far_and_says_so(client, world, monkeypa
     assert text.count("Moss") == 2
     monkeypatch.setattr(capped_paginator, "CAP", 3)
     assert "3 cases." in client.get("/safeguarding/referrals/").content.decode()
+
+
+def test_an_idva_finds_the_cases_where_they_are_the_idva(client, world):
+    from saferhub.safeguarding import case_access
+
+    theirs = make_referral(world.idva, victim(world))
+    other = make_referral(world.idva, victim(world, given="Ruth", family="Other"))
+    Referral.objects.filter(pk=other.pk).update(idva=None)  # as if another IDVA took it on
+    case_access.refresh_case(other.pk)
+    client.force_login(world.idva)
+    everything = client.get("/safeguarding/referrals/").content.decode()
+    assert theirs.reference in everything and other.reference in everything
+    assert "Only cases where I am the IDVA" in everything
+    mine = client.get("/safeguarding/referrals/", {"mine": "1"}).content.decode()
+    assert theirs.reference in mine and other.reference not in mine
+    home = client.get("/").content.decode()
+    assert "1 case where you are the IDVA" in home
+    assert "/safeguarding/referrals/?mine=1" in home
+    # Others have no such choice, and the parameter changes nothing for them.
+    client.force_login(world.police_officer)
+    page = client.get("/safeguarding/referrals/", {"mine": "1"}).content.decode()
+    assert "Only cases where I am the IDVA" not in page

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from saferhub.access import scope
 from saferhub.access.permissions import Action, can, require
+from saferhub.access.roles import Role
 from saferhub.audit.services import record
 from saferhub.capped_paginator import CappedPaginator
 from saferhub.safeguarding import breakglass, dash, people, referrals, safety_plans
@@ -79,6 +80,10 @@ def index(request):
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:100]
     listed = scope.visible(request.user, Referral.objects.all())
+    is_idva = request.user.has_role(Role.IDVA)
+    mine = is_idva and request.GET.get("mine") == "1"
+    if mine:
+        listed = listed.filter(idva=request.user)
     if status in Referral.Status.values:
         listed = listed.filter(status=status)
     if query:
@@ -103,6 +108,8 @@ def index(request):
             "status": status,
             "query": query,
             "statuses": Referral.Status.choices,
+            "is_idva": is_idva,
+            "mine": mine,
             "may_refer": can(request.user, Action.REFER),
         },
     )
