@@ -7,7 +7,7 @@ state. Every change is recorded through the audit service; confirming the list r
 disclosure of its cases to the agencies invited (DPA 2018 s62).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -35,6 +35,8 @@ class Proposal:
     referral: Referral
     why: str  # ListedCase.Why
     overdue_actions: int = 0
+    # The other cases of the same victim proposed too (references): to hear them together.
+    same_victim: tuple[str, ...] = ()
 
 
 def next_weekday(day: date) -> date:
@@ -95,7 +97,26 @@ def proposals(meeting: Meeting) -> list[Proposal]:
             found.append(
                 Proposal(referral, ListedCase.Why.OVERDUE_ACTIONS, overdue_counts[referral.pk])
             )
-    return found
+    return _with_same_victim(found)
+
+
+def _with_same_victim(found: list[Proposal]) -> list[Proposal]:
+    """Each proposal with the references of the other proposals for the same victim (a repeat
+    referral made before the first was heard): the coordinator lists them together."""
+    by_victim: dict[int, list[str]] = {}
+    for proposal in found:
+        by_victim.setdefault(proposal.referral.victim_id, []).append(proposal.referral.reference)
+    return [
+        replace(
+            proposal,
+            same_victim=tuple(
+                ref
+                for ref in by_victim[proposal.referral.victim_id]
+                if ref != proposal.referral.reference
+            ),
+        )
+        for proposal in found
+    ]
 
 
 def _require(meeting: Meeting, *statuses: str) -> None:

@@ -31,6 +31,18 @@ def test_eligible_referrals_not_yet_heard_are_proposed_oldest_first(world):
     assert [p.referral for p in meetings.proposals(other)] == [first]
 
 
+def test_two_waiting_referrals_of_one_victim_are_proposed_as_such(client, world):
+    first = make_referral(world.police_officer, victim(world), on=TODAY - timedelta(days=3))
+    repeat = make_referral(world.police_officer, first.victim, on=TODAY)
+    other = make_referral(world.police_officer, victim(world, "Ann", "Lee", date(1980, 1, 2)))
+    meeting = meetings.create(world.coordinator, "daily", _weekday(1))
+    offered = {p.referral: p.same_victim for p in meetings.proposals(meeting)}
+    assert offered == {first: (repeat.reference,), repeat: (first.reference,), other: ()}
+    client.force_login(world.coordinator)
+    page = client.get(f"/safeguarding/meetings/{meeting.pk}/").content.decode()
+    assert f"Same victim as {repeat.reference}, also proposed: list them together." in page
+
+
 def test_daily_meetings_are_on_weekdays_and_one_of_a_kind_a_day(world):
     saturday = TODAY + timedelta(days=(5 - TODAY.weekday()) % 7)
     with pytest.raises(meetings.MeetingError, match="weekdays"):
