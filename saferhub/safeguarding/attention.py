@@ -63,30 +63,38 @@ def cases_to_list(user) -> list[AttentionItem]:
 
 @provider
 def idva_cases(user) -> list[AttentionItem]:
-    """An IDVA's own victims: their cases still to be heard or with a safety plan open, and
-    any agency's actions in them past their due date (the IDVA sees the whole plan)."""
+    """An IDVA's own victims whose safety plans are open, any agency's actions in them past
+    their due date (the IDVA sees the whole plan), and their cases still to be heard."""
     if not (can(user, Action.VIEW_CASES) and user.has_role(Role.IDVA)):
         return []
-    current = scope.visible(
-        user,
-        Referral.objects.filter(
-            idva=user, status__in=[Referral.Status.REFERRED, Referral.Status.OPEN]
-        ),
-    )
-    count = current.count()
-    if not count:
+    theirs = scope.visible(user, Referral.objects.filter(idva=user))
+    open_plans = theirs.filter(status=Referral.Status.OPEN)
+    count = open_plans.count()
+    waiting = theirs.filter(status=Referral.Status.REFERRED).count()
+    if not (count or waiting):
         return []
     late = SafetyAction.objects.filter(
-        referral__in=current, status=SafetyAction.Status.OPEN, due_on__lt=date.today()
+        referral__in=open_plans, status=SafetyAction.Status.OPEN, due_on__lt=date.today()
     ).count()
-    detail = "Cases still to be heard or with a safety plan open."
+    if not count:
+        return [
+            AttentionItem(
+                title=f"{_plural(waiting, 'case')} where you are the IDVA, to be heard",
+                detail="Referred and waiting for a meeting; no safety plan yet.",
+                url=reverse("referrals") + "?mine=1&status=referred",
+                urgency=20,
+            )
+        ]
+    details = []
     if late:
-        detail += f" {_plural(late, 'action')} in their safety plans overdue, by any agency."
+        details.append(f"{_plural(late, 'action')} in them overdue, by any agency.")
+    if waiting:
+        details.append(f"{_plural(waiting, 'more case')} of yours still to be heard.")
     return [
         AttentionItem(
-            title=f"{_plural(count, 'case')} where you are the IDVA",
-            detail=detail,
-            url=reverse("referrals") + "?mine=1",
+            title=f"{_plural(count, 'open safety plan')} where you are the IDVA",
+            detail=" ".join(details) or "Every action in them is on time.",
+            url=reverse("referrals") + "?mine=1&status=open",
             urgency=5 if late else 20,
         )
     ]

@@ -84,7 +84,7 @@ def _count(label: str, message: str, help_text: str = "") -> forms.IntegerField:
 
 _SEARCH = {
     "hx-get": reverse_lazy("people-similar"),
-    "hx-trigger": "keyup changed delay:400ms",
+    "hx-trigger": "keyup changed delay:400ms, change",  # change: pasted or filled in
     "hx-target": "#person-matches",
     "hx-include": "#victim-details",
 }

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 
 from saferhub.access.roles import Role
-from saferhub.govuk_forms import GovukForm
+from saferhub.govuk_forms import FUTURE_DATE_EXAMPLE, GovukForm
 from saferhub.partnership.models import Agency, User
 from saferhub.safeguarding.forms import DATE_FORMATS
 from saferhub.safeguarding.models import Meeting
@@ -19,7 +19,7 @@ CASE_WORKERS = [
 ]
 
 
-def _day(label: str, hint: str = "For example, 27/3/2026.") -> forms.DateField:
+def _day(label: str, hint: str = FUTURE_DATE_EXAMPLE) -> forms.DateField:
     return forms.DateField(
         label=label,
         input_formats=DATE_FORMATS,
@@ -27,7 +27,7 @@ def _day(label: str, hint: str = "For example, 27/3/2026.") -> forms.DateField:
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         error_messages={
             "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, like 27/3/2026",
+            "invalid": f"Enter the {label.lower()} as a real date, like 27/3/2027",
         },
     )
 

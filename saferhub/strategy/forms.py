@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from saferhub.govuk_forms import FUTURE_DATE_EXAMPLE
 from saferhub.strategy import derived
 from saferhub.strategy.models import Action, Measure, Priority
 from saferhub.strategy.numbers import parse_number, plain
@@ -137,7 +138,7 @@ class ActionForm(_GovukModelForm):
         model = Action
         fields = ["priority", "title", "owning_agency", "owner", "due_on"]
         labels = {"owning_agency": "Owning agency", "owner": "Owning officer", "due_on": "Due date"}
-        help_texts = {"due_on": "For example, 31/3/2026"}
+        help_texts = {"due_on": FUTURE_DATE_EXAMPLE}
         widgets = {"due_on": forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"})}
 
     def __init__(self, *args, strategy, agencies, officers, **kwargs) -> None:

@@ -250,9 +250,26 @@ def test_an_idva_finds_the_cases_where_they_are_the_idva(client, world):
     mine = client.get("/safeguarding/referrals/", {"mine": "1"}).content.decode()
     assert theirs.reference in mine and other.reference not in mine
     home = client.get("/").content.decode()
-    assert "1 case where you are the IDVA" in home
-    assert "/safeguarding/referrals/?mine=1" in home
+    assert "1 case where you are the IDVA, to be heard" in home
+    assert "/safeguarding/referrals/?mine=1&amp;status=referred" in home
     # Others have no such choice, and the parameter changes nothing for them.
     client.force_login(world.police_officer)
     page = client.get("/safeguarding/referrals/", {"mine": "1"}).content.decode()
     assert "Only cases where I am the IDVA" not in page
+
+
+def test_an_idva_home_page_counts_open_plans_and_any_agencys_late_actions(client, world):
+    from datetime import date, timedelta
+
+    from tests.safeguarding.heard import hear
+
+    case = make_referral(world.idva, victim(world), on=date.today() - timedelta(days=20))
+    held_on = date.today() - timedelta(days=14)
+    hear(world.coordinator, [case], held_on, actions=[(world.housing, held_on + timedelta(7))])
+    case.refresh_from_db()
+    assert case.status == Referral.Status.OPEN and case.idva == world.idva
+    client.force_login(world.idva)
+    home = client.get("/").content.decode()
+    assert "1 open safety plan where you are the IDVA" in home
+    assert "1 action in them overdue, by any agency." in home
+    assert "/safeguarding/referrals/?mine=1&amp;status=open" in home
