@@ -102,7 +102,8 @@ def main() -> None:
             for way, workers in (("one process", 1), ("default", None)):
                 verdict = _verify(workers)
                 runs[way].append(verdict.seconds)
-                print(f"{way:>11}: {verdict}; {harness.machine()}")
+                summary = str(verdict).splitlines()[0]  # not the checkpoint lines
+                print(f"{way:>11}: {summary}; {harness.machine()}")
         floor = min(read_floor() for _ in range(RUNS))
         best = min(runs["default"])
         print(
