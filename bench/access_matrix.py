@@ -603,21 +603,16 @@ def detector_check(coordinator, canary, found: dict, referral_ids: list[int]) ->
 
 
 def measure(options) -> None:
-    from django.db.models import Count, Max
+    from django.db.models import Max
 
     from saferhub.audit.models import AuditEvent
     from saferhub.partnership.demo import DEMO_PASSWORD
-    from saferhub.partnership.models import Agency, Partnership, User
+    from saferhub.partnership.models import Agency, User
     from saferhub.safeguarding.models import Person
     from tests.access.url_inventory import every_route
     from tests.security import canary_sweep
 
-    if options.existing:
-        partnership = Partnership.objects.get(name=options.existing)
-    else:
-        partnership = (
-            Partnership.objects.annotate(cases=Count("referrals")).order_by("-cases").first()
-        )
+    partnership = harness.partnership_measured(options.existing)
     started = time.perf_counter()
     database = harness.database()
     people = Person.objects.filter(partnership=partnership).count()

@@ -181,18 +181,11 @@ def bench_lists(officer) -> list[tuple]:
 
 
 def measure(options) -> None:
-    from django.db.models import Count as CountOf
-
     from saferhub.access.roles import Role
-    from saferhub.partnership.models import Partnership, User
+    from saferhub.partnership.models import User
     from saferhub.safeguarding.models import Person
 
-    if options.existing:
-        partnership = Partnership.objects.get(name=options.existing)
-    else:
-        partnership = (
-            Partnership.objects.annotate(cases=CountOf("referrals")).order_by("-cases").first()
-        )
+    partnership = harness.partnership_measured(options.existing)
     users = User.objects.filter(agency__partnership=partnership, is_active=True)
     coordinator = (
         users.filter(role_assignments__role=Role.MARAC_COORDINATOR)

@@ -60,6 +60,18 @@ def generated_data_set(scale: str):
         yield took
 
 
+def partnership_measured(existing: str | None):
+    """The partnership a benchmark on generated data measures: the one named (`--existing
+    NAME`), else the one with the most referrals."""
+    from django.db.models import Count
+
+    from saferhub.partnership.models import Partnership
+
+    if existing:
+        return Partnership.objects.get(name=existing)
+    return Partnership.objects.annotate(cases=Count("referrals")).order_by("-cases").first()
+
+
 def sign_in(client, user) -> None:
     """Sign `user` in on Django's test client, both steps: the password step as
     force_login does it and, where the project has the second step (django-otp), a
