@@ -844,13 +844,7 @@ def main() -> int:
     # (a server error still reaches the report, through SavepointClient).
     for name in ("django.request", "saferhub.request"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    if options.existing is not None:
-        print("Access matrix on the data in the configured database")
-        measure(options)
-    else:
-        with harness.generated_data_set(options.scale) as load:
-            print(f"Access matrix, {options.scale} data set ({load:.0f} s to generate)")
-            measure(options)
+    harness.measure_on_data_set("Access matrix", options, measure)
     return harness.exit_status()
 
 

@@ -249,13 +249,7 @@ def main() -> int:
         "NAME, by default the one with the most referrals) instead of generating it.",
     )
     options = parser.parse_args()
-    if options.existing is not None:
-        print("Casework benchmark on the data in the configured database")
-        measure(options)
-    else:
-        with harness.generated_data_set(options.scale) as load:
-            print(f"Casework benchmark, {options.scale} data set ({load:.0f} s to generate)")
-            measure(options)
+    harness.measure_on_data_set("Casework benchmark", options, measure)
     return harness.exit_status()
 
 

@@ -60,6 +60,18 @@ def generated_data_set(scale: str):
         yield took
 
 
+def measure_on_data_set(title: str, options, measure) -> None:
+    """`measure(options)` on the data already in the configured database (`--existing`), or
+    on a generated data set of `options.scale` in a throwaway database."""
+    if options.existing is not None:
+        print(f"{title} on the data in the configured database")
+        measure(options)
+    else:
+        with generated_data_set(options.scale) as load:
+            print(f"{title}, {options.scale} data set ({load:.0f} s to generate)")
+            measure(options)
+
+
 def partnership_measured(existing: str | None):
     """The partnership a benchmark on generated data measures: the one named (`--existing
     NAME`), else the one with the most referrals."""
